@@ -1,0 +1,162 @@
+/**
+ * Batch helpers shared by the operations and the trigger: listing an experiment's batches,
+ * waiting until they are terminal, summarising them, reading stdout/stderr.
+ */
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { fetchList } from '../shared/pagination';
+import { apiJson, apiRequest } from '../shared/transport';
+import type { RequestContext } from '../shared/types';
+import { pollUntil } from '../shared/wait';
+import { TERMINAL_STATES, ccAgency } from './platform';
+
+export interface WaitSettings {
+	pollInterval?: number;
+	timeout?: number;
+	includeStdout?: boolean;
+	includeStderr?: boolean;
+	failOnUnsuccessful?: boolean;
+}
+
+interface HistoryEntry {
+	state?: string;
+	time?: number;
+	node?: string | null;
+	debugInfo?: string | null;
+}
+
+export function isTerminal(batch: IDataObject): boolean {
+	return TERMINAL_STATES.includes(String(batch.state));
+}
+
+export async function listExperimentBatches(ctx: RequestContext, experimentId: string, itemIndex?: number): Promise<IDataObject[]> {
+	const batches = await fetchList(
+		async (query) =>
+			apiJson(ctx, ccAgency, { method: 'GET', path: '/batches', qs: { experimentId, ascending: 'true', ...query } }, itemIndex),
+		ccAgency.pagination!,
+		{ returnAll: true, limit: 0 },
+	);
+	// The RED's batches[] order is batchesListIndex, not the list order.
+	return batches.sort((a, b) => Number(a.batchesListIndex) - Number(b.batchesListIndex));
+}
+
+/** A flat, readable view of a batch document for output items. */
+export function summariseBatch(batch: IDataObject): IDataObject {
+	const history = (batch.history as HistoryEntry[] | undefined) ?? [];
+	const last = history[history.length - 1];
+	const failed = batch.state === 'failed';
+	return {
+		batchId: batch._id,
+		experimentId: batch.experimentId,
+		batchesListIndex: batch.batchesListIndex,
+		state: batch.state,
+		attempts: batch.attempts ?? null,
+		node: batch.node ?? null,
+		registeredAt: typeof batch.registrationTime === 'number' ? new Date(batch.registrationTime * 1000).toISOString() : null,
+		stateSince: typeof last?.time === 'number' ? new Date(last.time * 1000).toISOString() : null,
+		failureReason: failed ? (last?.debugInfo ?? null) : null,
+		username: batch.username ?? null,
+	};
+}
+
+export type StreamName = 'stdout' | 'stderr';
+
+/** stdout/stderr of a batch; a stream the agency did not store is "not available", not an error. */
+export async function readBatchStream(
+	ctx: RequestContext,
+	batchId: string,
+	stream: StreamName,
+	itemIndex?: number,
+): Promise<{ available: boolean; text: string | null; reason?: string }> {
+	const response = await apiRequest<string>(
+		ctx,
+		ccAgency,
+		{
+			method: 'GET',
+			path: `/batches/${encodeURIComponent(batchId)}/${stream}`,
+			encoding: 'text',
+			acceptError: (status, text) => status === 404 && text.includes(`"${stream}" of batch`),
+		},
+		itemIndex,
+	);
+	if (response.statusCode === 404) {
+		return {
+			available: false,
+			text: null,
+			reason: `CC-Agency has no ${stream} for this batch: it is still running, was cancelled, failed before the command ran, or succeeded without naming ${stream} in the RED (cli.${stream}).`,
+		};
+	}
+	const body = response.body as unknown;
+	return { available: true, text: Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '') };
+}
+
+/** Waits until every batch of the list is terminal; returns their full documents. */
+export async function waitForBatches(
+	ctx: IExecuteFunctions,
+	batchIds: string[],
+	settings: WaitSettings,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	const latest = new Map<string, IDataObject>();
+	const fetchOne = async (id: string) =>
+		apiJson<IDataObject>(ctx, ccAgency, { method: 'GET', path: `/batches/${encodeURIComponent(id)}` }, itemIndex);
+	await pollUntil({
+		intervalMs: (settings.pollInterval ?? 5) * 1000,
+		timeoutMs: (settings.timeout ?? 3600) * 1000,
+		check: async () => {
+			for (const id of batchIds) {
+				const known = latest.get(id);
+				if (known && isTerminal(known)) continue;
+				latest.set(id, await fetchOne(id));
+			}
+			const pending = batchIds.filter((id) => !isTerminal(latest.get(id)!));
+			return { done: pending.length === 0, value: pending };
+		},
+		onProgress: (pending, waited) =>
+			ctx.logger.info(`CC-Agency: waiting for ${pending.length} of ${batchIds.length} batches (${Math.round(waited / 1000)} s)`),
+		onTimeout: (pending, waited) =>
+			new NodeOperationError(
+				ctx.getNode(),
+				`CC-Agency batches still running after ${Math.round(waited / 1000)} s: ${pending
+					.map((id) => `${id} (${String(latest.get(id)?.state)})`)
+					.join(', ')}`,
+				{
+					itemIndex,
+					description:
+						'Raise "Timeout (Seconds)" in the wait options, or wait in a later run with the Batch → Wait for Completion operation. The batches keep running on the agency.',
+				},
+			),
+	});
+	return batchIds.map((id) => latest.get(id)!);
+}
+
+/** Summaries of finished batches, with the streams asked for; errors on failures if asked. */
+export async function finishedBatchItems(
+	ctx: IExecuteFunctions,
+	batches: IDataObject[],
+	settings: WaitSettings,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	const items: IDataObject[] = [];
+	for (const batch of batches) {
+		const summary = summariseBatch(batch);
+		if (settings.failOnUnsuccessful && summary.state !== 'succeeded') {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`CC-Agency batch ${String(summary.batchId)} ${String(summary.state)}${summary.failureReason ? `: ${String(summary.failureReason).split('\n').slice(0, 4).join(' ')}` : ''}`,
+				{
+					itemIndex,
+					description: 'Look at the failure reason and the batch\'s stderr, fix the RED document or its inputs, and submit again.',
+				},
+			);
+		}
+		for (const stream of ['stdout', 'stderr'] as StreamName[]) {
+			const wanted = stream === 'stdout' ? settings.includeStdout : settings.includeStderr;
+			if (!wanted) continue;
+			const result = await readBatchStream(ctx, String(summary.batchId), stream, itemIndex);
+			summary[stream] = result.text;
+		}
+		items.push(summary);
+	}
+	return items;
+}

@@ -1,0 +1,98 @@
+/** Parameters used by several CC-Agency operations. */
+import type { INodeProperties } from 'n8n-workflow';
+import { BATCH_STATES, TERMINAL_STATES } from './platform';
+
+const OBJECT_ID_REGEX = '^[0-9a-f]{24}$';
+
+function idLocator(name: string, displayName: string, searchListMethod: string, what: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: `The ${what} (newest first in the list)`,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod, searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 6b021bfde01f6ca63d0b7a88',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: OBJECT_ID_REGEX, errorMessage: 'IDs are 24 hexadecimal characters' },
+					},
+				],
+			},
+		],
+	};
+}
+
+export const experimentLocator = idLocator('experimentId', 'Experiment', 'searchExperiments', 'experiment');
+export const batchLocator = idLocator('batchId', 'Batch', 'searchBatches', 'batch');
+
+export const stateOptions = BATCH_STATES.map((state) => ({
+	name: state.charAt(0).toUpperCase() + state.slice(1),
+	value: state,
+}));
+
+export const terminalStateOptions = stateOptions.filter((o) => TERMINAL_STATES.includes(o.value));
+
+/** Options of the operations that wait for batches to finish. */
+export function waitOptions(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Wait Options',
+		name: 'waitOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Error If a Batch Does Not Succeed',
+				name: 'failOnUnsuccessful',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to stop with an error (naming the batch and the reason) when a batch fails or is cancelled, instead of outputting it with its state',
+			},
+			{
+				displayName: 'Include Stderr',
+				name: 'includeStderr',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the batch\'s standard error text (when the agency stored it)',
+			},
+			{
+				displayName: 'Include Stdout',
+				name: 'includeStdout',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add the batch\'s standard output text (when the agency stored it)',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 5,
+				description: 'How long to wait between two looks at the batch states',
+			},
+			{
+				displayName: 'Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 3600,
+				description: 'How long to wait in total before stopping with an error; the batches keep running on the agency',
+			},
+			...extra,
+		],
+	};
+}

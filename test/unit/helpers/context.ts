@@ -1,0 +1,148 @@
+/**
+ * Fake n8n contexts for unit tests. Requests go through n8n-core's real `httpRequest` (axios),
+ * so nock intercepts exactly what n8n would send; credentials behave as n8n's
+ * CredentialsHelper does: preAuthentication when the expirable field is empty, the new token
+ * stored back, then the credential's authenticate().
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeExecutionData,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+import { CcAgencyApi } from '../../../credentials/CcAgencyApi.credentials';
+
+const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
+	ccAgencyApi: new CcAgencyApi(),
+};
+
+export interface FakeOptions {
+	/** Parameters of each item (a single object applies to every item). */
+	parameters: IDataObject | IDataObject[];
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	binary?: Record<string, Buffer>;
+	mode?: 'manual' | 'trigger';
+	staticData?: IDataObject;
+}
+
+export interface Fake {
+	logs: string[];
+	/** Credential data as n8n would have stored it (tokens written back by preAuthentication). */
+	stored: Record<string, ICredentialDataDecryptedObject>;
+	requests: IHttpRequestOptions[];
+	staticData: IDataObject;
+}
+
+function expirableField(type: ICredentialType): string | undefined {
+	return type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true)?.name;
+}
+
+function parameterValue(value: unknown, extractValue: boolean): unknown {
+	if (extractValue && value && typeof value === 'object' && '__rl' in (value as object))
+		return (value as { value: unknown }).value;
+	if (extractValue && value && typeof value === 'object' && 'mode' in (value as object) && 'value' in (value as object))
+		return (value as { value: unknown }).value;
+	return value;
+}
+
+function makeHelpers(fake: Fake, options: FakeOptions) {
+	return {
+		async httpRequest(request: IHttpRequestOptions) {
+			fake.requests.push(request);
+			return await httpRequest(request);
+		},
+		async httpRequestWithAuthentication(
+			this: unknown,
+			typeName: string,
+			request: IHttpRequestOptions,
+			extra?: { credentialsDecrypted?: { data?: ICredentialDataDecryptedObject } },
+		) {
+			const type = CREDENTIAL_TYPES[typeName];
+			let credentials = { ...(extra?.credentialsDecrypted?.data ?? fake.stored[typeName]) };
+			const expirable = expirableField(type);
+			if (expirable && type.preAuthentication && credentials[expirable] === '') {
+				const helpers = { helpers: { httpRequest: async (r: IHttpRequestOptions) => await httpRequest(r) } };
+				const output = (await type.preAuthentication.call(helpers as never, credentials)) as IDataObject;
+				if (output[expirable] !== undefined) {
+					credentials = { ...credentials, ...output } as ICredentialDataDecryptedObject;
+					fake.stored[typeName] = { ...credentials };
+				}
+			}
+			const authenticate = type.authenticate as (c: ICredentialDataDecryptedObject, r: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+			const authed = await authenticate(credentials, { ...request });
+			fake.requests.push(authed);
+			return await httpRequest(authed);
+		},
+		assertBinaryData(itemIndex: number, field: string) {
+			const data = options.binary?.[field];
+			if (!data) throw new Error(`No binary data property "${field}" exists on item!`);
+			return { data: '', mimeType: 'text/plain', fileName: field, fileSize: String(data.length) };
+		},
+		async getBinaryDataBuffer(_itemIndex: number, field: string) {
+			const data = options.binary?.[field];
+			if (!data) throw new Error(`No binary data property "${field}" exists on item!`);
+			return data;
+		},
+		returnJsonArray: (data: IDataObject[]) => data.map((json) => ({ json })),
+	};
+}
+
+function fakeNode(options: FakeOptions): INode {
+	return {
+		id: 'node-1',
+		name: 'Test Node',
+		type: 'n8n-nodes-research-data.test',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: Object.fromEntries(Object.keys(options.credentials).map((t) => [t, { id: 'cred-1', name: `${t} account` }])),
+	};
+}
+
+function common(fake: Fake, options: FakeOptions) {
+	const log = (level: string) => (message: string) => fake.logs.push(`${level}: ${message}`);
+	return {
+		getNode: () => fakeNode(options),
+		getCredentials: async (type: string) => ({ ...fake.stored[type] }),
+		logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+		helpers: makeHelpers(fake, options),
+	};
+}
+
+export function executeContext(options: FakeOptions): { ctx: IExecuteFunctions; fake: Fake } {
+	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {} };
+	const items = options.items ?? (Array.isArray(options.parameters) ? options.parameters.map(() => ({ json: {} })) : [{ json: {} }]);
+	const paramsOf = (i: number) => (Array.isArray(options.parameters) ? options.parameters[i] : options.parameters);
+	const ctx = {
+		...common(fake, options),
+		getInputData: () => items,
+		continueOnFail: () => options.continueOnFail === true,
+		getNodeParameter: (name: string, itemIndex: number, fallback?: unknown, opts?: { extractValue?: boolean }) => {
+			const params = paramsOf(itemIndex);
+			const value = name in params ? params[name] : fallback;
+			if (value === undefined) throw new Error(`Could not get parameter "${name}"`);
+			return parameterValue(value, opts?.extractValue === true);
+		},
+	};
+	return { ctx: ctx as unknown as IExecuteFunctions, fake };
+}
+
+export function pollContext(options: FakeOptions): { ctx: IPollFunctions; fake: Fake } {
+	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {} };
+	const params = options.parameters as IDataObject;
+	const ctx = {
+		...common(fake, options),
+		getMode: () => options.mode ?? 'trigger',
+		getActivationMode: () => 'activate',
+		getWorkflowStaticData: () => fake.staticData,
+		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
+	};
+	return { ctx: ctx as unknown as IPollFunctions, fake };
+}
