@@ -3,7 +3,8 @@ import { fingerprintOf, firstRunWatermark, readCursor, selectNewEvents, writeCur
 import type { Watermark } from '../../nodes/shared/polling';
 import { pollContext } from './helpers/context';
 
-const key = { id: (e: { id: string }) => e.id, time: (e: { time: number }) => e.time };
+type Event = { id: string; time: number };
+const key = { id: (e: Event) => e.id, time: (e: Event) => e.time };
 
 describe('selectNewEvents', () => {
 	it('emits events oldest first and moves the watermark to the newest', () => {
