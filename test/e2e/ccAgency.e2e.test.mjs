@@ -116,17 +116,17 @@ describe('CC-Agency in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 	});
 
 	test('the example submits a YAML RED, waits and returns stdout', () => {
-		const [batch] = outputOf(results.ccAgencySubmitAndWait, 'Submit and wait');
-		assert.equal(results.ccAgencySubmitAndWait.status, 'success');
+		const [batch] = outputOf(results.ccAgency1SubmitAndWait, 'Submit and wait');
+		assert.equal(results.ccAgency1SubmitAndWait.status, 'success');
 		assert.equal(batch.state, 'succeeded');
 		assert.equal(batch.stdout, 'hello from n8n\n');
 		assert.match(batch.batchId, /^[0-9a-f]{24}$/);
 	});
 
 	test('the overview example reads version, compute nodes and failed batches', () => {
-		assert.equal(results.ccAgencyOverview.status, 'success');
-		assert.deepEqual(outputOf(results.ccAgencyOverview, 'Version'), [{ agencyVersion: '9.3.0' }]);
-		assert.equal(outputOf(results.ccAgencyOverview, 'Compute nodes')[0].nodeName, 'node_a');
+		assert.equal(results.ccAgency3Overview.status, 'success');
+		assert.deepEqual(outputOf(results.ccAgency3Overview, 'Version'), [{ agencyVersion: '9.3.0' }]);
+		assert.equal(outputOf(results.ccAgency3Overview, 'Compute nodes')[0].nodeName, 'node_a');
 	});
 
 	test('JWT authentication logs in and works', () => {
