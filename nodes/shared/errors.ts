@@ -113,17 +113,23 @@ const NETWORK_ADVICE: Record<string, string> = {
 	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'The server certificate cannot be verified. Enable "Ignore SSL Issues" in the credential if you trust it.',
 };
 
+const NETWORK_CODE = /\b(E[A-Z]{3,}|CERT_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\b/;
+
 /** The low-level code (ECONNRESET, ...) of a failure, looking through n8n's wrappers. */
 export function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const candidate = current as { code?: unknown; cause?: unknown; message?: unknown };
-		if (typeof candidate.code === 'string' && /^[A-Z_]+$/.test(candidate.code) && candidate.code !== 'ERR_BAD_REQUEST')
-			return candidate.code;
-		if (typeof candidate.message === 'string') {
-			const found = /\b(E[A-Z]{3,}|CERT_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE)\b/.exec(
-				candidate.message,
-			);
+		const candidate = current as { code?: unknown; httpCode?: unknown; cause?: unknown; message?: unknown; messages?: unknown };
+		// NodeApiError files a network code such as ECONNRESET under httpCode.
+		for (const code of [candidate.code, candidate.httpCode]) {
+			if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code) && code !== 'ERR_BAD_REQUEST') return code;
+		}
+		// n8n's NodeApiError drops an Error cause (a class field shadows it) but keeps the
+		// original message, e.g. "connect ECONNREFUSED 127.0.0.1:9", in `messages`.
+		const texts = [candidate.message, ...(Array.isArray(candidate.messages) ? candidate.messages : [])];
+		for (const text of texts) {
+			if (typeof text !== 'string') continue;
+			const found = NETWORK_CODE.exec(text);
 			if (found) return found[1];
 		}
 		current = candidate.cause;

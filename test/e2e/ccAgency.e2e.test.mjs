@@ -102,7 +102,9 @@ describe('CC-Agency in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 			]),
 			chain('cc6WrongPassword', 'wrong password', [our('ccAgency', 'Version', { resource: 'server', operation: 'getVersion' }, cred('ccAgencyWrong'))]),
 			chain('cc7Unreachable', 'unreachable server', [our('ccAgency', 'Version', { resource: 'server', operation: 'getVersion' }, cred('ccAgencyNowhere'))]),
-			chain('cc8BadId', 'malformed batch id', [our('ccAgency', 'Get', { resource: 'batch', operation: 'get', batchId: byId('651e') }, LOCAL)]),
+			// "By ID" mode validates the format in the editor; "From List" sends what it is given.
+			chain('cc8BadId', 'malformed batch id', [our('ccAgency', 'Get', { resource: 'batch', operation: 'get', batchId: { __rl: true, mode: 'list', value: '651e' } }, LOCAL)]),
+			chain('cc10Unknown', 'unknown batch', [our('ccAgency', 'Get', { resource: 'batch', operation: 'get', batchId: byId('000000000000000000000000') }, LOCAL)]),
 			chain('cc9Limit', 'limit', [our('ccAgency', 'Batches', { resource: 'batch', operation: 'getAll', returnAll: false, limit: 2, filters: {} }, LOCAL)]),
 		];
 		await n8n.importWorkflows(workflows);
@@ -183,6 +185,12 @@ describe('CC-Agency in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 	test('a malformed ID is explained', () => {
 		assert.equal(results.cc8BadId.status, 'error');
 		assert.match(results.cc8BadId.error.message, /rejected the ID: Not a valid BSON ObjectId/);
+	});
+
+	test('an unknown ID says it may belong to another user', () => {
+		assert.equal(results.cc10Unknown.status, 'error');
+		assert.match(results.cc10Unknown.error.message, /could not find it: Could not find Object/);
+		assert.match(results.cc10Unknown.error.description, /another user/);
 	});
 
 	test('Limit returns exactly Limit batches', () => {

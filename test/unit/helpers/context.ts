@@ -13,7 +13,9 @@ import type {
 	INode,
 	INodeExecutionData,
 	IPollFunctions,
+	JsonObject,
 } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
 import { CcAgencyApi } from '../../../credentials/CcAgencyApi.credentials';
 
@@ -78,7 +80,12 @@ function makeHelpers(fake: Fake, options: FakeOptions) {
 			const authenticate = type.authenticate as (c: ICredentialDataDecryptedObject, r: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 			const authed = await authenticate(credentials, { ...request });
 			fake.requests.push(authed);
-			return await httpRequest(authed);
+			try {
+				return await httpRequest(authed);
+			} catch (error) {
+				// As n8n-core's httpRequestWithAuthentication does with every failure.
+				throw new NodeApiError(fakeNode(options), error as JsonObject);
+			}
 		},
 		assertBinaryData(itemIndex: number, field: string) {
 			const data = options.binary?.[field];
