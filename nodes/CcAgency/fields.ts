@@ -1,5 +1,6 @@
 /** Parameters used by several CC-Agency operations. */
 import type { INodeProperties } from 'n8n-workflow';
+import type { SendSpec } from '../shared/types';
 import { BATCH_STATES, TERMINAL_STATES } from './platform';
 
 const OBJECT_ID_REGEX = '^[0-9a-f]{24}$';
@@ -96,3 +97,25 @@ export function waitOptions(extra: INodeProperties[] = []): INodeProperties {
 		],
 	};
 }
+
+/** Filter options shared by the experiment and batch lists and counts. */
+export const ascendingFilter: INodeProperties = {
+	displayName: 'Ascending',
+	name: 'ascending',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to list the oldest first (by registration time)',
+};
+
+export function usernameFilter(what: string): INodeProperties {
+	return {
+		displayName: 'Username',
+		name: 'username',
+		type: 'string',
+		default: '',
+		description: `Only ${what} of this user (non-admins only ever see their own)`,
+	};
+}
+
+/** The agency reads booleans from the query; only a true value is sent. */
+export const ascendingQuery: SendSpec = { in: 'query', transform: (v) => (v === true ? 'true' : undefined) };

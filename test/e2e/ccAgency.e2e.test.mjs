@@ -11,7 +11,7 @@ import { buildAndPack } from '../../scripts/lib/pack.mjs';
 import { getFreePort } from '../../scripts/lib/free-port.mjs';
 import { createN8nInstance } from '../../scripts/lib/n8n-instance.mjs';
 import { startCcAgencyEmulator } from '../../emulators/cc-agency/server.mjs';
-import { chain, items, loadExamples, our, outputOf } from './workflows.mjs';
+import { PACKAGE, chain, items, loadExamples, our, outputOf } from './workflows.mjs';
 
 const haveN8n = existsSync(n8nBin());
 if (!haveN8n && process.env.E2E_REQUIRE_N8N) throw new Error('n8n is not installed: run `npm run test:e2e` (it installs n8n on first use)');
@@ -77,7 +77,7 @@ describe('CC-Agency in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 		]);
 
 		const workflows = [
-			...loadExamples('cc-agency-').filter((w) => !w.nodes.some((n) => n.type.endsWith('Trigger'))),
+			...loadExamples('cc-agency-').filter((w) => !w.nodes.some((n) => n.type.startsWith(PACKAGE) && n.type.endsWith('Trigger'))),
 			chain('cc1Jwt', 'version over JWT', [our('ccAgency', 'Version', { resource: 'server', operation: 'getVersion' }, cred('ccAgencyJwt'))]),
 			chain('cc2Fail', 'failure with reason', [submit('Submit', red({ command: 'no_such_tool' }), { options: { disableRetry: true } })]),
 			chain('cc3Cancel', 'cancel', [
@@ -105,6 +105,12 @@ describe('CC-Agency in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 			// "By ID" mode validates the format in the editor; "From List" sends what it is given.
 			chain('cc8BadId', 'malformed batch id', [our('ccAgency', 'Get', { resource: 'batch', operation: 'get', batchId: { __rl: true, mode: 'list', value: '651e' } }, LOCAL)]),
 			chain('cc10Unknown', 'unknown batch', [our('ccAgency', 'Get', { resource: 'batch', operation: 'get', batchId: byId('000000000000000000000000') }, LOCAL)]),
+			chain('cc11Timeout', 'wait timeout', [
+				our('ccAgency', 'Submit', { resource: 'experiment', operation: 'submit', redSource: 'parameter', red: red({ command: 'sleep', inputs: { seconds: 60 } }), redFormat: 'json', waitForCompletion: true, waitOptions: { pollInterval: 1, timeout: 1 }, submitOptions: {} }, LOCAL),
+			]),
+			chain('cc12NoFile', 'missing input file', [
+				our('ccAgency', 'Submit', { resource: 'experiment', operation: 'submit', redSource: 'binary', binaryPropertyName: 'red', redFormat: 'auto', waitForCompletion: false, submitOptions: {} }, LOCAL),
+			]),
 			chain('cc9Limit', 'limit', [our('ccAgency', 'Batches', { resource: 'batch', operation: 'getAll', returnAll: false, limit: 2, filters: {} }, LOCAL)]),
 		];
 		await n8n.importWorkflows(workflows);
@@ -191,6 +197,17 @@ describe('CC-Agency in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 		assert.equal(results.cc10Unknown.status, 'error');
 		assert.match(results.cc10Unknown.error.message, /could not find it: Could not find Object/);
 		assert.match(results.cc10Unknown.error.description, /another user/);
+	});
+
+	test('a wait that runs out of time names the batch, its state and the fix', () => {
+		assert.equal(results.cc11Timeout.status, 'error');
+		assert.match(results.cc11Timeout.error.message, /CC-Agency batches still running after \d+ s: [0-9a-f]{24} \((registered|scheduled|processing)\)/);
+		assert.match(results.cc11Timeout.error.description, /Timeout/);
+	});
+
+	test('a missing input file names the binary field', () => {
+		assert.equal(results.cc12NoFile.status, 'error');
+		assert.match(results.cc12NoFile.error.message, /Input Binary Field: the input item has no binary field "red"/);
 	});
 
 	test('Limit returns exactly Limit batches', () => {

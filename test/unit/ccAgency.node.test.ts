@@ -193,3 +193,11 @@ describe('Compute nodes and server', () => {
 		expect(version.items[0].json).toEqual({ agencyVersion: '9.3.0' });
 	});
 });
+
+describe('Experiment → Submit from a file', () => {
+	it('names the binary field when the input item has none', async () => {
+		const error = await run({ resource: 'experiment', operation: 'submit', redSource: 'binary', binaryPropertyName: 'red', redFormat: 'auto', waitForCompletion: false, submitOptions: {} }).catch((e) => e);
+		expect(error.message).toBe('Input Binary Field: the input item has no binary field "red"');
+		expect(error.description).toMatch(/binary field/);
+	});
+});

@@ -15,9 +15,8 @@ async function readRedSource(op: OperationContext): Promise<unknown> {
 	const { ctx, itemIndex, params } = op;
 	if (params.redSource !== 'binary') return params.red;
 	const field = String(params.binaryPropertyName || 'data');
-	let binary;
 	try {
-		binary = ctx.helpers.assertBinaryData(itemIndex, field);
+		ctx.helpers.assertBinaryData(itemIndex, field);
 	} catch {
 		return invalidParameter(
 			'Input Binary Field',
@@ -25,7 +24,6 @@ async function readRedSource(op: OperationContext): Promise<unknown> {
 			'Name the binary field that holds the RED file (for example "data" after a Read Files node).',
 		);
 	}
-	if (!binary) invalidParameter('Input Binary Field', `the input item has no binary field "${field}"`, 'Name the binary field that holds the RED file.');
 	const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, field);
 	if (buffer.length > MAX_RED_BYTES)
 		invalidParameter('Input Binary Field', `the RED file is ${buffer.length} bytes; the limit is 10 MB`, 'RED documents describe data, they do not contain it: reference large inputs through connectors.');

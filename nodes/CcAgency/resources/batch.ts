@@ -3,7 +3,7 @@ import type { FieldSpec, OperationContext, OperationSpec, ResourceSpec } from '.
 import { apiJson } from '../../shared/transport';
 import { finishedBatchItems, readBatchStream, waitForBatches } from '../batches';
 import type { StreamName, WaitSettings } from '../batches';
-import { batchLocator, stateOptions, waitOptions } from '../fields';
+import { ascendingFilter, ascendingQuery, batchLocator, stateOptions, usernameFilter, waitOptions } from '../fields';
 import { ccAgency } from '../platform';
 
 const batchId: FieldSpec = { property: batchLocator, send: { in: 'path' } };
@@ -17,17 +17,7 @@ function filtersField(withListOptions: boolean): FieldSpec {
 			placeholder: 'Add Filter',
 			default: {},
 			options: [
-				...(withListOptions
-					? [
-							{
-								displayName: 'Ascending',
-								name: 'ascending',
-								type: 'boolean' as const,
-								default: false,
-								description: 'Whether to list the oldest first (by registration time)',
-							},
-						]
-					: []),
+				...(withListOptions ? [ascendingFilter] : []),
 				{
 					displayName: 'Experiment ID',
 					name: 'experimentId',
@@ -51,17 +41,11 @@ function filtersField(withListOptions: boolean): FieldSpec {
 					options: stateOptions,
 					default: 'processing',
 				},
-				{
-					displayName: 'Username',
-					name: 'username',
-					type: 'string',
-					default: '',
-					description: 'Only batches of this user (non-admins only ever see their own)',
-				},
+				usernameFilter('batches'),
 			],
 		},
 		options: {
-			ascending: { in: 'query', transform: (v) => (v === true ? 'true' : undefined) },
+			ascending: ascendingQuery,
 			experimentId: { in: 'query' },
 			node: { in: 'query' },
 			state: { in: 'query' },

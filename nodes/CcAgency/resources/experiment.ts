@@ -1,6 +1,6 @@
 import type { ResourceSpec } from '../../shared/types';
 import { submitExperiment } from '../actions/submitExperiment';
-import { experimentLocator, waitOptions } from '../fields';
+import { ascendingFilter, ascendingQuery, experimentLocator, usernameFilter, waitOptions } from '../fields';
 
 export const experimentResource: ResourceSpec = {
 	value: 'experiment',
@@ -129,27 +129,9 @@ export const experimentResource: ResourceSpec = {
 						type: 'collection',
 						placeholder: 'Add Filter',
 						default: {},
-						options: [
-							{
-								displayName: 'Ascending',
-								name: 'ascending',
-								type: 'boolean',
-								default: false,
-								description: 'Whether to list the oldest first',
-							},
-							{
-								displayName: 'Username',
-								name: 'username',
-								type: 'string',
-								default: '',
-								description: 'Only experiments of this user (non-admins only ever see their own)',
-							},
-						],
+						options: [ascendingFilter, usernameFilter('experiments')],
 					},
-					options: {
-						ascending: { in: 'query', transform: (v) => (v === true ? 'true' : undefined) },
-						username: { in: 'query' },
-					},
+					options: { ascending: ascendingQuery, username: { in: 'query' } },
 				},
 			],
 		},
@@ -169,15 +151,7 @@ export const experimentResource: ResourceSpec = {
 						type: 'collection',
 						placeholder: 'Add Filter',
 						default: {},
-						options: [
-							{
-								displayName: 'Username',
-								name: 'username',
-								type: 'string',
-								default: '',
-								description: 'Only experiments of this user',
-							},
-						],
+						options: [usernameFilter('experiments')],
 					},
 					options: { username: { in: 'query' } },
 				},
