@@ -3,7 +3,7 @@
 import { startCcAgencyEmulator } from '../emulators/cc-agency/server.mjs';
 import { loadDist, pollContext } from './lib/poll-context.mjs';
 
-const FINISHED = 10_000;
+const FINISHED = 10_000; // finished a day ago: history, not events
 
 async function stats(url) {
 	return await (await fetch(`${url}/__emulator/stats`)).json();
@@ -16,7 +16,7 @@ export async function ccAgencyIdlePoll() {
 			const response = await fetch(`${emulator.url}/__emulator/bulk-batches`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify({ count: state === 'succeeded' ? FINISHED - 2000 : 1000, state, username: 'alice' }),
+				body: JSON.stringify({ count: state === 'succeeded' ? FINISHED - 2000 : 1000, state, username: 'alice', ageSeconds: 86400 }),
 			});
 			if (!response.ok) throw new Error(`bulk-batches: ${response.status} ${await response.text()}`);
 		}

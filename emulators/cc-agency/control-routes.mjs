@@ -2,7 +2,7 @@
 //   GET  /__emulator/stats          {requests, bytesOut, byRoute} of all non-control requests
 //   POST /__emulator/stats/reset
 //   POST /__emulator/reset          empty all data, clear lockouts and timers
-//   POST /__emulator/bulk-batches   {count, state, username, experimentId?} finished batches
+//   POST /__emulator/bulk-batches   {count, state, username, experimentId?, ageSeconds?} finished batches
 //   GET|POST /__emulator/faults     {rate503: 0..1, routes?: [prefix...]} injected 503s
 //   GET|POST /__emulator/config     runtime settings (stepMs, lockout, tokens, nodes, hooks...)
 //   GET  /__emulator/secrets        trustee contents as key names only (never values)
@@ -49,6 +49,7 @@ export function createControlRouter({ store, scheduler, auth, config, stats, fau
 				state: body.state,
 				username: body.username,
 				experimentId: body.experimentId,
+				ageSeconds: body.ageSeconds,
 				nodeName: config.nodes[0]?.nodeName ?? 'node_a',
 			});
 			return ok(result);

@@ -94,13 +94,14 @@ const BULK_OUTCOMES = {
  */
 export function createFinishedBatches(
 	store,
-	{ count, state = 'succeeded', username = 'alice', experimentId, nodeName = 'node_a' },
+	{ count, state = 'succeeded', username = 'alice', experimentId, nodeName = 'node_a', ageSeconds = 60 },
 ) {
 	if (!Number.isInteger(count) || count < 1 || count > 1_000_000)
 		throw new Error('count must be an integer from 1 to 1000000');
 	if (!['succeeded', 'failed', 'cancelled'].includes(state))
 		throw new Error('state must be succeeded, failed or cancelled');
-	const registrationTime = nowSeconds() - 60;
+	// ageSeconds: how long ago the batches were registered (benchmarks model old history).
+	const registrationTime = nowSeconds() - Math.max(1, Number(ageSeconds) || 60);
 	let experiment;
 	if (experimentId) {
 		experiment = store.experiments.get(String(experimentId).toLowerCase());
