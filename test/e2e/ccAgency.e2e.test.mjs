@@ -214,6 +214,12 @@ describe('CC-Agency in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 		assert.equal(outputOf(results.cc9Limit, 'Batches').length, 2);
 	});
 
+	test('n8n loads both nodes under the package name and offers the action node as an AI tool', async () => {
+		const names = (await n8n.exportNodes()).map((node) => node.name);
+		for (const name of ['ccAgency', 'ccAgencyTrigger', 'ccAgencyTool']) assert.ok(names.includes(`${PACKAGE}.${name}`), name);
+		assert.ok(!names.includes(`${PACKAGE}.ccAgencyTriggerTool`), 'triggers have no tool variant');
+	});
+
 	test('the published trigger fires once per finished batch', async () => {
 		const [watch] = loadExamples('cc-agency-on-batch-finished');
 		await n8n.importWorkflows([watch]);
