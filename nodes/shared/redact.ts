@@ -48,22 +48,6 @@ export class Redactor {
 		}
 		return redactPatterns(out);
 	}
-
-	/** Deep copy of a JSON-like value with every string redacted. */
-	value<T>(input: T): T {
-		if (typeof input === 'string') return this.text(input) as unknown as T;
-		if (Array.isArray(input)) return input.map((v) => this.value(v)) as unknown as T;
-		if (input && typeof input === 'object') {
-			const out: Record<string, unknown> = {};
-			for (const [key, v] of Object.entries(input as Record<string, unknown>)) {
-				out[key] = /^(password|token|accessToken|refreshToken|apiKey|sessionToken|authorization)$/i.test(key)
-					? MASK
-					: this.value(v);
-			}
-			return out as T;
-		}
-		return input;
-	}
 }
 
 export function redactPatterns(input: string): string {

@@ -16,12 +16,4 @@ describe('Redactor', () => {
 		expect(redactPatterns("{'password': 'hunter22', '_secretKey': 'v'}")).toBe("{'password': '***', '_secretKey': '***'}");
 		expect(redactPatterns('{"privateKey":"-----BEGIN"}')).toBe('{"privateKey":"***"}');
 	});
-
-	it('deep-redacts values and secret-named keys', () => {
-		expect(redactor.value({ a: ['x pa55word! y'], password: 'whatever', nested: { token: 't' } })).toEqual({
-			a: ['x *** y'],
-			password: '***',
-			nested: { token: '***' },
-		});
-	});
 });
