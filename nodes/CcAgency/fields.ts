@@ -1,43 +1,28 @@
 /** Parameters used by several CC-Agency operations. */
 import type { INodeProperties } from 'n8n-workflow';
+import { resourceLocator } from '../shared/fields';
 import type { SendSpec } from '../shared/types';
 import { BATCH_STATES, TERMINAL_STATES } from './platform';
 
-const OBJECT_ID_REGEX = '^[0-9a-f]{24}$';
+const OBJECT_ID_REGEX = { pattern: '^[0-9a-f]{24}$', message: 'IDs are 24 hexadecimal characters' };
 
-function idLocator(name: string, displayName: string, searchListMethod: string, what: string): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: `The ${what} (newest first in the list)`,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod, searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 6b021bfde01f6ca63d0b7a88',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: OBJECT_ID_REGEX, errorMessage: 'IDs are 24 hexadecimal characters' },
-					},
-				],
-			},
-		],
-	};
-}
+export const experimentLocator = resourceLocator({
+	name: 'experimentId',
+	displayName: 'Experiment',
+	searchListMethod: 'searchExperiments',
+	description: 'The experiment (newest first in the list)',
+	placeholder: 'e.g. 6b021bfde01f6ca63d0b7a87',
+	regex: OBJECT_ID_REGEX,
+});
 
-export const experimentLocator = idLocator('experimentId', 'Experiment', 'searchExperiments', 'experiment');
-export const batchLocator = idLocator('batchId', 'Batch', 'searchBatches', 'batch');
+export const batchLocator = resourceLocator({
+	name: 'batchId',
+	displayName: 'Batch',
+	searchListMethod: 'searchBatches',
+	description: 'The batch (newest first in the list)',
+	placeholder: 'e.g. 6b021bfde01f6ca63d0b7a88',
+	regex: OBJECT_ID_REGEX,
+});
 
 export const stateOptions = BATCH_STATES.map((state) => ({
 	name: state.charAt(0).toUpperCase() + state.slice(1),

@@ -70,6 +70,7 @@ function explain(status: number, text: string, request: ApiRequest): ErrorExplan
 export const ccAgency: Platform = {
 	displayName: 'CC-Agency',
 	credentialType: 'ccAgencyApi',
+	loginPath: '/login',
 	baseUrl: (credentials: ICredentialDataDecryptedObject) => String(credentials.baseUrl ?? '').replace(/\/+$/, ''),
 	skipSslValidation: (credentials) => credentials.ignoreSslIssues === true,
 	secretFields: ['password', 'accessToken', 'refreshToken'],

@@ -157,3 +157,14 @@ export function networkError(
 		message,
 	);
 }
+
+/**
+ * The HTTP status of a failure that happened before the request was sent: n8n runs the
+ * credential's login (preAuthentication) inside its request helper and wraps its HTTP error.
+ */
+export function loginFailure(error: unknown): { status: number; body: unknown } | undefined {
+	const candidate = error as { httpCode?: unknown; context?: { data?: unknown }; response?: { status?: number; data?: unknown }; description?: unknown };
+	const code = typeof candidate?.httpCode === 'string' ? Number(candidate.httpCode) : candidate?.response?.status;
+	if (typeof code !== 'number' || !Number.isInteger(code) || code < 400 || code > 599) return undefined;
+	return { status: code, body: candidate.context?.data ?? candidate.response?.data ?? candidate.description ?? '' };
+}

@@ -197,6 +197,7 @@ export async function runOperation(
 	if (op.execute) return await op.execute(context);
 
 	const request = buildRequest(op, params);
+	op.prepare?.(request, params);
 	let body: unknown;
 	if (op.list && platform.pagination) {
 		body = await fetchList(

@@ -12,7 +12,7 @@ import type {
 	IN8nHttpFullResponse,
 	IAdditionalCredentialOptions,
 } from 'n8n-workflow';
-import { httpError, networkError, networkErrorCode } from './errors';
+import { httpError, loginFailure, networkError, networkErrorCode } from './errors';
 import { Redactor } from './redact';
 import {
 	DEFAULT_RETRY_POLICY,
@@ -98,6 +98,11 @@ export async function apiRequest<T = unknown>(
 				credentialOptions,
 			)) as IN8nHttpFullResponse;
 		} catch (error) {
+			const login = loginFailure(error);
+			if (login) {
+				const text = platform.errorText(login.body, {});
+				throw httpError(node, platform, { method: 'POST', path: platform.loginPath ?? '(login)' }, login.status, text, redactor, itemIndex);
+			}
 			const code = networkErrorCode(error);
 			if (mayRepeat && code && RETRYABLE_NETWORK_CODES.has(code) && attempt < policy.maxRetries) {
 				const delay = backoffMs(attempt, policy);

@@ -65,6 +65,8 @@ export interface Platform {
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
 	/** Whether to accept self-signed TLS certificates. */
 	skipSslValidation?(credentials: ICredentialDataDecryptedObject): boolean;
+	/** The route the credential logs in with (for messages when the login itself fails). */
+	loginPath?: string;
 	/** Credential fields whose values must never appear in outputs, errors or logs. */
 	secretFields: string[];
 	/** Turns an error body into the server's own words. */
@@ -132,6 +134,8 @@ export interface OperationSpec {
 	idempotent?: boolean;
 	/** Checks values before any request; throw `invalidParameter(...)` to stop. */
 	validate?(params: ParameterValues, op: OperationContext): void;
+	/** Adjusts the built request when several parameters combine into one wire value. */
+	prepare?(request: ApiRequest, params: ParameterValues): void;
 	/** Shapes the response body into output records. */
 	output?(body: unknown, op: OperationContext): IDataObject[] | IDataObject;
 	/** Hand-written operations (several requests, waiting, files). */

@@ -7,6 +7,7 @@ import { repoRoot } from './paths.mjs';
 const require = createRequire(import.meta.url);
 
 export const PLATFORMS = [
+	{ node: 'Alyx', module: 'nodes/Alyx/resources/index.js', exportName: 'alyxResources' },
 	{ node: 'CC-Agency', module: 'nodes/CcAgency/resources/index.js', exportName: 'ccAgencyResources', trigger: 'Starts the workflow once for each batch that succeeds, fails or is cancelled (optionally of one experiment)' },
 ];
 
@@ -19,7 +20,7 @@ export function operationsTable() {
 				lines.push(`| ${platform.node} | ${resource.name} | ${op.name} | ${op.description.replace(/\|/g, '\\|')} |`);
 			}
 		}
-		lines.push(`| ${platform.node} Trigger | | | ${platform.trigger} |`);
+		if (platform.trigger) lines.push(`| ${platform.node} Trigger | | | ${platform.trigger} |`);
 	}
 	return lines.join('\n');
 }

@@ -153,3 +153,15 @@ describe('retry timing', () => {
 		expect(retryAfterMs(undefined)).toBeUndefined();
 	});
 });
+
+describe('a failed JWT login', () => {
+	it('is reported as rejected credentials with the lockout advice, and not retried', async () => {
+		const jwtCredentials = { ...credentials, authentication: 'jwt', accessToken: '', refreshToken: '' };
+		const { ctx } = executeContext({ parameters: {}, credentials: { ccAgencyApi: jwtCredentials } });
+		nock(BASE).post('/login').once().reply(401, '<p>Invalid username/password combination for user &#34;alice&#34;.</p>', { 'Content-Type': 'text/html' });
+		const error = await apiRequest(ctx, ccAgency, { method: 'GET', path: '/batches' }, 0, fast).catch((e) => e);
+		expect(error.message).toBe('CC-Agency did not accept the credentials: Invalid username/password combination for user "alice".');
+		expect(error.description).toMatch(/blocks an account/);
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+});

@@ -5,6 +5,7 @@
  * stored back, then the credential's authenticate().
  */
 import type {
+	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
@@ -17,11 +18,20 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+import { AlyxApi } from '../../../credentials/AlyxApi.credentials';
 import { CcAgencyApi } from '../../../credentials/CcAgencyApi.credentials';
 
 const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
+	alyxApi: new AlyxApi(),
 	ccAgencyApi: new CcAgencyApi(),
 };
+
+/** n8n's generic authentication: expressions such as '=Token {{$credentials.token}}' in headers. */
+function applyGeneric(auth: IAuthenticateGeneric, credentials: ICredentialDataDecryptedObject, request: IHttpRequestOptions): IHttpRequestOptions {
+	const resolve = (value: string) => value.replace(/^=/, '').replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_m, key: string) => String(credentials[key] ?? ''));
+	const headers = Object.fromEntries(Object.entries(auth.properties.headers ?? {}).map(([k, v]) => [k, resolve(String(v))]));
+	return { ...request, headers: { ...request.headers, ...headers } };
+}
 
 export interface FakeOptions {
 	/** Parameters of each item (a single object applies to every item). */
@@ -77,8 +87,10 @@ function makeHelpers(fake: Fake, options: FakeOptions) {
 					fake.stored[typeName] = { ...credentials };
 				}
 			}
-			const authenticate = type.authenticate as (c: ICredentialDataDecryptedObject, r: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
-			const authed = await authenticate(credentials, { ...request });
+			const authed =
+				typeof type.authenticate === 'function'
+					? await (type.authenticate as (c: ICredentialDataDecryptedObject, r: IHttpRequestOptions) => Promise<IHttpRequestOptions>)(credentials, { ...request })
+					: applyGeneric(type.authenticate as IAuthenticateGeneric, credentials, { ...request });
 			fake.requests.push(authed);
 			try {
 				return await httpRequest(authed);

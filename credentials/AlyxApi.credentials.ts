@@ -1,0 +1,92 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+/**
+ * Alyx (IBL / cortex-lab). A token from `POST /auth-token`, sent as `Token <key>`. Alyx never
+ * expires tokens, but an administrator can delete one; Alyx then answers 403 "Invalid token."
+ * (never 401), and the shared request helper logs in again once.
+ */
+export class AlyxApi implements ICredentialType {
+	name = 'alyxApi';
+
+	displayName = 'Alyx API';
+
+	icon: Icon = { light: 'file:../nodes/Alyx/alyx.svg', dark: 'file:../nodes/Alyx/alyx.dark.svg' };
+
+	documentationUrl = 'https://github.com/research-data-n8n/n8n-nodes-research-data#alyx';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://alyx.internationalbrainlab.org',
+			description: 'Address of the Alyx server (the REST API is at its root)',
+			required: true,
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'ignoreSslIssues',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to connect even if the server certificate cannot be verified (self-signed certificates)',
+		},
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const { token } = (await this.helpers.httpRequest({
+			method: 'POST',
+			url: `${String(credentials.baseUrl).replace(/\/+$/, '')}/auth-token`,
+			body: { username: credentials.username, password: credentials.password },
+			json: true,
+			skipSslCertificateValidation: credentials.ignoreSslIssues === true,
+		})) as { token: string };
+		return { token };
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: { Authorization: '=Token {{$credentials.token}}' },
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/users',
+			qs: { limit: 1 },
+			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
+		},
+	};
+}
