@@ -1,0 +1,112 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { fingerprintOf, isManualPoll, readCursor, writeCursor } from '../shared/polling';
+import { pollRecordEvents, sampleRecord } from './trigger/recordEvents';
+import type { AlyxCursorExtra, RecordFilters, RecordKind } from './trigger/recordEvents';
+
+export class AlyxTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Alyx Trigger',
+		name: 'alyxTrigger',
+		icon: { light: 'file:alyx.svg', dark: 'file:alyx.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"New " + $parameter["event"] + "s"}}',
+		description: 'Starts the workflow when new sessions, datasets or weighings appear in Alyx',
+		defaults: { name: 'Alyx Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'alyxApi', required: true }],
+		properties: [
+			{
+				displayName: 'Trigger On',
+				name: 'event',
+				type: 'options',
+				options: [
+					{ name: 'New Dataset', value: 'dataset', description: 'A dataset was created (e.g. by registering files)' },
+					{ name: 'New Session', value: 'session', description: 'A session was created' },
+					{ name: 'New Weighing', value: 'weighing', description: 'A weighing was recorded' },
+				],
+				default: 'session',
+			},
+			{
+				displayName: 'Alyx records when a session was last changed, not when it was created: a session created before the trigger was activated is reported if it is edited later',
+				name: 'sessionNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { event: ['session'] } },
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{
+						displayName: 'Lab Name',
+						name: 'lab',
+						type: 'string',
+						default: '',
+						description: 'Only records of this lab (sessions and datasets)',
+					},
+					{
+						displayName: 'Project Name',
+						name: 'project',
+						type: 'string',
+						default: '',
+						description: 'Only sessions of projects whose name contains this text (sessions only)',
+					},
+					{
+						displayName: 'Subject Nickname',
+						name: 'subject',
+						type: 'string',
+						default: '',
+						description: 'Only records of this subject',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'On First Run, Include Records Changed in the Last (Minutes)',
+						name: 'firstRunLookback',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 5,
+						description: 'When the trigger starts watching, records this recent are emitted too; older ones are history and never emitted',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const filterValues = this.getNodeParameter('filters', {}) as IDataObject;
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const filters: RecordFilters = {
+			kind: this.getNodeParameter('event', 'session') as RecordKind,
+			subject: String(filterValues.subject ?? '').trim() || undefined,
+			lab: String(filterValues.lab ?? '').trim() || undefined,
+			project: String(filterValues.project ?? '').trim() || undefined,
+			firstRunLookbackMinutes: Number(options.firstRunLookback ?? 5),
+		};
+		const toItem = (record: IDataObject): INodeExecutionData => ({ json: { event: `${filters.kind}.created`, ...record } });
+
+		if (isManualPoll(this)) {
+			const sample = await sampleRecord(this, filters);
+			return sample ? [[toItem(sample)]] : null;
+		}
+		const fingerprint = fingerprintOf({ ...filters, firstRunLookbackMinutes: undefined });
+		const stored = readCursor<AlyxCursorExtra>(this, fingerprint);
+		const { events, cursor } = await pollRecordEvents(this, filters, fingerprint, stored);
+		if (cursor) writeCursor(this, cursor);
+		return events.length > 0 ? [events.map(toItem)] : null;
+	}
+}
