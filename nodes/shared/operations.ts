@@ -216,8 +216,21 @@ function findOperation(resources: ResourceSpec[], resource: string, operation: s
 	return resources.find((r) => r.value === resource)?.operations.find((o) => o.operation === operation);
 }
 
+const EXECUTION_DATA_KEYS = new Set(['json', 'binary', 'pairedItem', 'error']);
+
+/**
+ * Whether a hand-written operation returned a full n8n item (e.g. with binary data) rather than
+ * a record. Records may have a field called `json` themselves (Alyx records do), so only an
+ * object made of n8n's item keys, with `json` an object, counts.
+ */
 function isExecutionData(value: IDataObject | INodeExecutionData): value is INodeExecutionData {
-	return typeof value === 'object' && value !== null && 'json' in value && typeof value.json === 'object';
+	const json = (value as { json?: unknown }).json;
+	return (
+		json !== null &&
+		typeof json === 'object' &&
+		!Array.isArray(json) &&
+		Object.keys(value).every((key) => EXECUTION_DATA_KEYS.has(key))
+	);
 }
 
 /** Normalises any failure into an n8n error that names the item. */

@@ -76,6 +76,12 @@ describe('Alyx lists', () => {
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 
+	it('keeps records that have a field called json (it is data, not an n8n item)', async () => {
+		nock(BASE).get('/subjects').query(true).reply(200, page([{ nickname: 'KS022', json: null }, { nickname: 'SWC_043', json: { cage: 3 } }]));
+		const { items } = await run({ resource: 'subject', operation: 'getAll', returnAll: true, filters: {} });
+		expect(items.map((i) => i.json)).toEqual([{ nickname: 'KS022', json: null }, { nickname: 'SWC_043', json: { cage: 3 } }]);
+	});
+
 	it('Limit returns exactly Limit items in one request', async () => {
 		nock(BASE).get('/subjects').query({ offset: 0, limit: 3, alive: 'True', project: 'main' }).reply(200, page([{ nickname: 'a' }, { nickname: 'b' }, { nickname: 'c' }], 'next'));
 		const { items } = await run({ resource: 'subject', operation: 'getAll', returnAll: false, limit: 3, filters: { alive: true, project: 'main' } });
