@@ -8,10 +8,14 @@ import { ensureN8n } from './lib/n8n-install.mjs';
 import { buildAndPack } from './lib/pack.mjs';
 import { createN8nInstance } from './lib/n8n-instance.mjs';
 import { startCcAgencyEmulator } from '../emulators/cc-agency/server.mjs';
+import { startAlyxEmulator } from '../emulators/alyx/server.mjs';
 
 const SANDBOX = join(repoRoot, '.sandbox');
 const N8N_PORT = Number(process.env.SANDBOX_N8N_PORT ?? 5678);
-const PORTS = { ccAgency: Number(process.env.SANDBOX_CC_AGENCY_PORT ?? 5701) };
+const PORTS = {
+	ccAgency: Number(process.env.SANDBOX_CC_AGENCY_PORT ?? 5701),
+	alyx: Number(process.env.SANDBOX_ALYX_PORT ?? 5702),
+};
 const OWNER = { email: 'lab@example.com', password: 'Sandbox-Pa55word', firstName: 'Lab', lastName: 'Admin' };
 
 if (process.argv.includes('--reset')) {
@@ -45,28 +49,44 @@ try {
 		stepMs: 1000,
 	});
 	stops.push(() => cc.close());
+	const alyx = await startAlyxEmulator({ port: PORTS.alyx, seed: 'demo', dataFile: join(SANDBOX, 'emulators', 'alyx.json') });
+	stops.push(() => alyx.close());
 
 	const n8n = await createN8nInstance({ userFolder: join(SANDBOX, 'n8n'), port: N8N_PORT, log: (m) => log(m) });
 	n8n.installPackageTarball(tarball);
 
-	const marker = join(SANDBOX, 'n8n', '.examples-imported');
-	if (!existsSync(marker)) {
-		log('importing credentials and example workflows...');
-		await n8n.importCredentials([
-			{
-				id: 'ccAgencyLocal',
-				name: 'CC-Agency (local emulator)',
-				type: 'ccAgencyApi',
-				data: { baseUrl: cc.url, username: 'alice', password: 'alice-password', authentication: 'basic', ignoreSslIssues: false },
-			},
-		]);
-		const dir = join(repoRoot, 'examples');
-		const workflows = readdirSync(dir)
-			.filter((f) => f.endsWith('.json'))
-			.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
-		await n8n.importWorkflows(workflows);
-		writeFileSync(marker, new Date().toISOString());
+	// What was imported before is remembered, so a newer checkout adds its new examples and
+	// credentials without overwriting workflows the user has edited.
+	const markerPath = join(SANDBOX, 'n8n', '.imported.json');
+	const imported = existsSync(markerPath) ? JSON.parse(readFileSync(markerPath, 'utf8')) : { credentials: [], examples: [] };
+	const credentials = [
+		{
+			id: 'ccAgencyLocal',
+			name: 'CC-Agency (local emulator)',
+			type: 'ccAgencyApi',
+			data: { baseUrl: cc.url, username: 'alice', password: 'alice-password', authentication: 'basic', ignoreSslIssues: false },
+		},
+		{
+			id: 'alyxLocal',
+			name: 'Alyx (local emulator)',
+			type: 'alyxApi',
+			data: { baseUrl: alyx.url, username: 'alice', password: 'alice-password', ignoreSslIssues: false },
+		},
+	].filter((c) => !imported.credentials.includes(c.id));
+	const dir = join(repoRoot, 'examples');
+	const examples = readdirSync(dir).filter((f) => f.endsWith('.json') && !imported.examples.includes(f));
+	if (credentials.length) {
+		log(`importing credentials: ${credentials.map((c) => c.name).join(', ')}`);
+		await n8n.importCredentials(credentials);
 	}
+	if (examples.length) {
+		log(`importing example workflows: ${examples.join(', ')}`);
+		await n8n.importWorkflows(examples.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+	}
+	writeFileSync(
+		markerPath,
+		JSON.stringify({ credentials: [...imported.credentials, ...credentials.map((c) => c.id)], examples: [...imported.examples, ...examples] }, null, 2),
+	);
 
 	await n8n.start();
 	stops.push(() => n8n.stop());
@@ -79,6 +99,7 @@ try {
     login       ${OWNER.email} / ${OWNER.password}
 
     CC-Agency   ${cc.url}  (emulator; users alice/alice-password, admin/admin-password)
+    Alyx        ${alyx.url}  (emulator; users alice/alice-password, admin/admin-password, public/public-password)
 
   Credentials for the emulators and the example workflows are imported.
   State persists in .sandbox/ (npm start -- --reset starts afresh). Press Ctrl-C to stop.
