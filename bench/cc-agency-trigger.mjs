@@ -1,6 +1,6 @@
 // CC-Agency Trigger: what an idle poll costs when the agency holds 10 000 finished batches.
 // Target (issue 3): at most one small request per watched state.
-import { startCcAgencyEmulator } from '../emulators/cc-agency/server.mjs';
+import { startEmulatorProcess } from './lib/emulator-process.mjs';
 import { loadDist, pollContext } from './lib/poll-context.mjs';
 
 const FINISHED = 10_000; // finished a day ago: history, not events
@@ -10,7 +10,7 @@ async function stats(url) {
 }
 
 export async function ccAgencyIdlePoll() {
-	const emulator = await startCcAgencyEmulator({ stepMs: 50 });
+	const emulator = await startEmulatorProcess('cc-agency', ['--step-ms', '50']);
 	try {
 		for (const state of ['succeeded', 'failed', 'cancelled']) {
 			const response = await fetch(`${emulator.url}/__emulator/bulk-batches`, {

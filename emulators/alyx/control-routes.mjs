@@ -80,7 +80,8 @@ export function createBulkSessions(store, { count, subject, ageSeconds = 0, user
 				extended_qc: null,
 				qc: 0,
 				json: null,
-				auto_datetime: now,
+				// Bulk rows model history: last changed when they were recorded, not now.
+				auto_datetime: formatMicros(newestMicros - i * 60_000_000),
 			});
 			first ??= row.id;
 		}

@@ -46,6 +46,8 @@ export const MAX_EVENTS_PER_POLL = 1000;
 export interface AlyxCursorExtra extends IDataObject {
 	/** Newest change time seen, naive server time in ms (treated as UTC for arithmetic). */
 	changedUpTo: number;
+	/** How many records the window (changedUpTo − overlap onwards) held at the last full look. */
+	windowCount?: number;
 	/** [id, changedUpTo when it was emitted]. */
 	recent: Array<[string, number]>;
 }
@@ -65,6 +67,13 @@ function filterQuery(filters: RecordFilters): IDataObject {
 	if (filters.lab && spec.filters.includes('lab')) qs.lab = filters.lab;
 	if (filters.project && spec.filters.includes('project')) qs.projects = filters.project;
 	return qs;
+}
+
+async function countChangedSince(ctx: IPollFunctions, filters: RecordFilters, sinceMs: number): Promise<number> {
+	const spec = KINDS[filters.kind];
+	const qs = addDjango(filterQuery(filters), [`${spec.changeField}__gte,${formatNaive(sinceMs)}`]);
+	const page = await apiJson<{ count: number }>(ctx, alyx, { method: 'GET', path: spec.path, qs: { ...qs, limit: 1 } });
+	return page.count;
 }
 
 /** Records changed at or after `sinceMs`, all pages, capped. */
@@ -122,16 +131,20 @@ export async function pollRecordEvents(
 			cursor: { fingerprint, watermark: { time: 0, recent: [] }, extra: { changedUpTo: newest, recent: window.map((r) => [String(r.id), newest]) } },
 		};
 	}
-	const { changedUpTo, recent } = stored.extra;
+	const { changedUpTo, recent, windowCount } = stored.extra;
+	// Idle check: one count of the window; it only grows when something new or edited arrives.
+	if (windowCount !== undefined && (await countChangedSince(ctx, filters, changedUpTo - OVERLAP_MS)) === windowCount)
+		return { events: [] };
 	const known = new Set(recent.map(([id]) => id));
 	const window = await changedSince(ctx, filters, changedUpTo - OVERLAP_MS);
 	const fresh = window.filter((r) => !known.has(String(r.id))).slice(0, MAX_EVENTS_PER_POLL);
-	if (fresh.length === 0) return { events: [] };
+	if (fresh.length === 0) return { events: [], cursor: { ...stored, extra: { ...stored.extra, windowCount: window.length } } };
 	const capped = fresh.length === MAX_EVENTS_PER_POLL;
 	const newest = capped ? changedUpTo : ((await newestChange(ctx, filters, fresh, changedUpTo)) ?? changedUpTo);
 	const remembered = [...recent, ...fresh.map((r): [string, number] => [String(r.id), newest])]
 		.filter(([, seenAt]) => seenAt >= newest - 2 * OVERLAP_MS || capped)
 		.slice(-RECENT_LIMIT);
+	// The window start moved with the watermark, so the next poll counts it afresh.
 	return { events: fresh, cursor: { ...stored, extra: { changedUpTo: newest, recent: remembered } } };
 }
 
