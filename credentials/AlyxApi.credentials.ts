@@ -7,6 +7,7 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+import { baseUrlField, ignoreSslField, passwordField, usernameField } from './commonFields';
 
 /**
  * Alyx (IBL / cortex-lab). A token from `POST /auth-token`, sent as `Token <key>`. Alyx never
@@ -23,37 +24,10 @@ export class AlyxApi implements ICredentialType {
 	documentationUrl = 'https://github.com/research-data-n8n/n8n-nodes-research-data#alyx';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. https://alyx.internationalbrainlab.org',
-			description: 'Address of the Alyx server (the REST API is at its root)',
-			required: true,
-		},
-		{
-			displayName: 'Username',
-			name: 'username',
-			type: 'string',
-			default: '',
-			required: true,
-		},
-		{
-			displayName: 'Password',
-			name: 'password',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-		},
-		{
-			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'ignoreSslIssues',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to connect even if the server certificate cannot be verified (self-signed certificates)',
-		},
+		baseUrlField('e.g. https://alyx.internationalbrainlab.org', 'Address of the Alyx server (the REST API is at its root)'),
+		usernameField,
+		passwordField(),
+		ignoreSslField,
 		{
 			displayName: 'Token',
 			name: 'token',

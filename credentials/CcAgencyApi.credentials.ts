@@ -7,6 +7,7 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
+import { baseUrlField, ignoreSslField, passwordField, usernameField } from './commonFields';
 
 function baseUrl(credentials: ICredentialDataDecryptedObject): string {
 	return String(credentials.baseUrl ?? '').replace(/\/+$/, '');
@@ -28,32 +29,9 @@ export class CcAgencyApi implements ICredentialType {
 	documentationUrl = 'https://www.curious-containers.cc/docs/cc-agency-api';
 
 	properties: INodeProperties[] = [
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. https://agency.example.org/cc',
-			description: 'Address of the CC-Agency server, including any path prefix',
-			required: true,
-		},
-		{
-			displayName: 'Username',
-			name: 'username',
-			type: 'string',
-			default: '',
-			required: true,
-		},
-		{
-			displayName: 'Password',
-			name: 'password',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			required: true,
-			description:
-				'The agency blocks the account for about 30 seconds after four wrong passwords, so check it before saving',
-		},
+		baseUrlField('e.g. https://agency.example.org/cc', 'Address of the CC-Agency server, including any path prefix'),
+		usernameField,
+		passwordField('The agency blocks the account for about 30 seconds after four wrong passwords, so check it before saving'),
 		{
 			displayName: 'Authentication',
 			name: 'authentication',
@@ -72,13 +50,7 @@ export class CcAgencyApi implements ICredentialType {
 			],
 			default: 'basic',
 		},
-		{
-			displayName: 'Ignore SSL Issues (Insecure)',
-			name: 'ignoreSslIssues',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to connect even if the server certificate cannot be verified (self-signed certificates)',
-		},
+		ignoreSslField,
 		{
 			displayName: 'Access Token',
 			name: 'accessToken',
