@@ -1,29 +1,8 @@
 /** What the shared engine needs to know about Alyx 3.6.1 (reference: alyx.md). */
 import type { IDataObject, ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { drfErrorText } from '../shared/drf';
 import { limitOffsetPagination } from '../shared/pagination';
 import type { ApiRequest, ErrorExplanation, Platform } from '../shared/types';
-
-/**
- * Alyx error bodies are JSON objects with `status_code` plus `detail`, `error`, or one list of
- * messages per field; routing 404s are Django HTML pages.
- */
-export function alyxErrorText(body: unknown): string {
-	if (typeof body === 'string') {
-		if (/^\s*</.test(body)) return 'the route does not exist (an unknown path, or an ID that is not a UUID)';
-		return body.trim().slice(0, 500);
-	}
-	if (!body || typeof body !== 'object') return '';
-	const record = body as IDataObject;
-	if (typeof record.detail === 'string') return record.detail;
-	if (typeof record.error === 'string') return record.error;
-	return Object.entries(record)
-		.filter(([key]) => key !== 'status_code')
-		.map(([key, value]) => {
-			const text = Array.isArray(value) ? value.join(' ') : typeof value === 'string' ? value : JSON.stringify(value);
-			return key === 'non_field_errors' ? text : `${key}: ${text}`;
-		})
-		.join('; ');
-}
 
 /** Alyx's 500s for valid-looking input, and what to do about each (alyx.md §11). */
 const SERVER_QUIRKS: Array<{ match: RegExp; message: string; description: string }> = [
@@ -100,7 +79,7 @@ export const alyx: Platform = {
 	baseUrl: (credentials: ICredentialDataDecryptedObject) => String(credentials.baseUrl ?? '').replace(/\/+$/, ''),
 	skipSslValidation: (credentials) => credentials.ignoreSslIssues === true,
 	secretFields: ['password', 'token'],
-	errorText: (body) => alyxErrorText(body),
+	errorText: (body) => drfErrorText(body),
 	explainError: explain,
 	// A deleted token answers 403 {"detail": "Invalid token."}: log in again once (as ONE does).
 	sessionRenewal: {

@@ -32,8 +32,10 @@ export async function fetchList(
 		const kept = page.records.slice(0, size);
 		records.push(...kept);
 		offset += kept.length;
+		// A server that caps pages below `size` still says whether more follow; trust it. Without
+		// that signal, a short page is the last one.
 		const more = page.hasMore ?? page.records.length > size;
-		if (!more || kept.length === 0 || kept.length < size) break;
+		if (!more || kept.length === 0 || (page.hasMore === undefined && kept.length < size)) break;
 	}
 	return records;
 }

@@ -31,6 +31,10 @@ function isStream(body: unknown): boolean {
 	return !!body && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe === 'function';
 }
 
+function isEmptyObject(body: unknown): boolean {
+	return !!body && typeof body === 'object' && !Array.isArray(body) && !isStream(body) && !Buffer.isBuffer(body) && Object.keys(body).length === 0;
+}
+
 function plainHeaders(headers: unknown): ApiResponse['headers'] {
 	const out: ApiResponse['headers'] = {};
 	if (headers && typeof headers === 'object') {
@@ -66,7 +70,7 @@ export async function apiRequest<T = unknown>(
 ): Promise<ApiResponse<T>> {
 	const credentials = await loadCredentials(ctx, platform, itemIndex);
 	const redactor = redactorFor(platform, credentials);
-	const url = `${platform.baseUrl(credentials)}${request.path}`;
+	const url = `${platform.baseUrl(credentials)}${platform.resolvePath?.(request.path, credentials) ?? request.path}`;
 	const node = ctx.getNode();
 	const streamingBody = isStream(request.body);
 	const mayRepeat = (request.idempotent ?? isIdempotentMethod(request.method)) && !streamingBody;
@@ -81,7 +85,11 @@ export async function apiRequest<T = unknown>(
 		timeout: request.timeoutMs ?? platform.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
 		skipSslCertificateValidation: platform.skipSslValidation?.(credentials) ?? false,
 	};
-	if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
+	if (isEmptyObject(request.body)) {
+		// n8n's HTTP layer drops an empty object body; servers that expect JSON get a literal {}.
+		options.body = '{}';
+		options.headers = { ...options.headers, 'Content-Type': 'application/json' };
+	} else if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
 	if (request.encoding === 'stream' || request.encoding === 'text' || request.encoding === 'arraybuffer')
 		options.encoding = request.encoding;
 

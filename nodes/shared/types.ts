@@ -63,6 +63,8 @@ export interface Platform {
 	credentialType: string;
 	/** Base URL of the API from the credential (no trailing slash). */
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/** Rewrites a declared path for the credential's route set (e.g. Agora's connector routes). */
+	resolvePath?(path: string, credentials: ICredentialDataDecryptedObject): string;
 	/** Whether to accept self-signed TLS certificates. */
 	skipSslValidation?(credentials: ICredentialDataDecryptedObject): boolean;
 	/** The route the credential logs in with (for messages when the login itself fails). */

@@ -80,3 +80,18 @@ describe('limit/offset pagination (DRF envelope)', () => {
 		]);
 	});
 });
+
+describe('a server that caps pages below the limit asked for', () => {
+	it('keeps following while the server says more pages follow', async () => {
+		const calls: IDataObject[] = [];
+		const fetch = async (query: IDataObject) => {
+			calls.push(query);
+			const offset = Number(query.offset);
+			const results = Array.from({ length: Math.max(0, Math.min(10, 25 - offset)) }, (_, i) => ({ n: offset + i }));
+			return { count: 25, next: offset + 10 < 25 ? 'next' : null, previous: null, results };
+		};
+		const records = await fetchList(fetch, limitOffsetPagination(1000), { returnAll: true, limit: 0 });
+		expect(records).toHaveLength(25);
+		expect(calls.map((c) => c.offset)).toEqual([0, 10, 20]);
+	});
+});

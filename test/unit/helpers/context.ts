@@ -18,10 +18,12 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { httpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+import { AgoraApi } from '../../../credentials/AgoraApi.credentials';
 import { AlyxApi } from '../../../credentials/AlyxApi.credentials';
 import { CcAgencyApi } from '../../../credentials/CcAgencyApi.credentials';
 
 const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
+	agoraApi: new AgoraApi(),
 	alyxApi: new AlyxApi(),
 	ccAgencyApi: new CcAgencyApi(),
 };

@@ -1,0 +1,18 @@
+import type { ResourceSpec } from '../../shared/types';
+import { datafileResource, datasetResource, groupResource, patientResource, seriesResource, userResource } from './data';
+import { examResource } from './exams';
+import { folderResource } from './folders';
+import { projectResource } from './projects';
+
+/** Every Agora resource and operation; the node, the docs table and the tests read this. */
+export const agoraResources: ResourceSpec[] = [
+	projectResource,
+	folderResource,
+	examResource,
+	seriesResource,
+	datasetResource,
+	datafileResource,
+	patientResource,
+	userResource,
+	groupResource,
+];
