@@ -177,3 +177,69 @@ describe('Agora exams and datasets', () => {
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 });
+
+describe('Agora tasks', () => {
+	const definition = { id: 13, name: 'resample', inputs: [{ key: 'ds', type: 3, required: true, order: 0 }, { key: 'size', type: 6, required: true, order: 1 }], outputs: [{ id: 1, type: 2 }] };
+	const inputs = (entries: Array<[string, string]>) => ({ input: entries.map(([key, value]) => ({ key, value })) });
+
+	it.each([
+		[[['ds', '57']], 20, 'Inputs: task "resample" needs input "size"'],
+		[[['ds', '57'], ['size', '1024'], ['colour', 'red']], 20, 'Inputs: task "resample" has no input "colour"'],
+		[[['ds', '57'], ['size', 'big']], 20, 'Input "size": "big" is not a whole number'],
+		[[['ds', '57'], ['size', '1024']], '', 'Target Folder: task "resample" writes results, so it needs a target folder'],
+	])('checks %j against the definition before running', async (entries, target, message) => {
+		nock(BASE).get('/api/v2/task/13/').reply(200, definition);
+		const error = await run({ resource: 'task', operation: 'run', task: byId(13), inputs: inputs(entries as Array<[string, string]>), target: target ? byId(String(target)) : '' }).catch((e) => e);
+		expect(error.message).toBe(message);
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	it('runs with keyed inputs and a target, waits, and returns output and created objects', async () => {
+		nock(BASE)
+			.get('/api/v2/task/13/').reply(200, definition)
+			.post('/api/v1/taskdefinition/13/run/', { target: { object_id: 20, object_type: 'folder' }, inputs: { ds: { object_id: 57, object_type: 'dataset' }, size: 1024 } })
+			.once()
+			.reply(200, { id: 900, data: { state: 6 } })
+			.get('/api/v2/timelineitem/900/').reply(200, { id: 900, state: 'FINISHED', output: 'done', data: { state: 2, related_objects: [{ id: 1234 }] } });
+		const { items } = await run({ resource: 'task', operation: 'runAndWait', task: byId(13), inputs: inputs([['ds', '57'], ['size', '1024']]), target: byId(20), waitOptions: { pollInterval: 1 } });
+		expect(items[0].json).toMatchObject({ outcome: 'finished', output: 'done', createdObjectIds: [1234], timelineItemId: 900 });
+	});
+
+	it('uses the documented runtask for object-only tasks without results', async () => {
+		nock(BASE)
+			.get('/api/v2/task/14/').reply(200, { id: 14, name: 'check', inputs: [{ key: 'ds', type: 3, required: true }], outputs: [] })
+			.post('/api/v2/runtask/', { task: 14, inputs: [{ object_id: 12, object_type: 'dataset' }] }).reply(200, { timeline_item_id: 901 });
+		const { items } = await run({ resource: 'task', operation: 'run', task: byId(14), inputs: inputs([['ds', '12']]), target: '' });
+		expect(items[0].json).toEqual({ task: 14, timelineItemId: 901, started: true });
+	});
+
+	it('a failed task stops with its output, unless told to output it', async () => {
+		const failing = () =>
+			nock(BASE)
+				.get('/api/v2/task/14/').reply(200, { id: 14, name: 'check', inputs: [], outputs: [] })
+				.post('/api/v2/runtask/').reply(200, { timeline_item_id: 902 })
+				.get('/api/v2/timelineitem/902/').reply(200, { id: 902, state: 'ERROR', output: 'Traceback: division by zero' });
+		failing();
+		await expect(run({ resource: 'task', operation: 'runAndWait', task: byId(14), inputs: {}, target: '', waitOptions: {} })).rejects.toThrow('Task "check" failed: Traceback: division by zero');
+		failing();
+		const { items } = await run({ resource: 'task', operation: 'runAndWait', task: byId(14), inputs: {}, target: '', waitOptions: { failOnError: false } });
+		expect(items[0].json.outcome).toBe('failed');
+	});
+});
+
+describe('Agora search and tags', () => {
+	it('runs an AQL query and outputs one item per match', async () => {
+		nock(BASE).post('/api/v2/search/query/', { query: 'exam.name ~ "brain"' }).reply(200, { count: 2, next: null, previous: null, results: [{ id: 1 }, { id: 2 }] });
+		expect((await run({ resource: 'search', operation: 'query', query: 'exam.name ~ "brain"' })).items).toHaveLength(2);
+	});
+
+	it('tags a series as "serie", and untags by tag and object', async () => {
+		nock(BASE).post('/api/v2/tag-instance/', { tag_definition: 3, tagged_object_content_type: 'serie', tagged_object_id: 76 }).reply(201, { id: 41 });
+		expect((await run({ resource: 'tag', operation: 'tagObject', tag: '3', objectType: 'series', objectId: '76' })).items[0].json).toEqual({ id: 41 });
+		nock(BASE)
+			.get('/api/v2/tag-instance/').query(true).reply(200, [{ id: 41, tag_definition: 3, tagged_object_content_type: 'serie', tagged_object_id: 76 }, { id: 42, tag_definition: 3, tagged_object_content_type: 'exam', tagged_object_id: 76 }])
+			.delete('/api/v2/tag-instance/41/').reply(204);
+		expect((await run({ resource: 'tag', operation: 'untagObject', tag: '3', objectType: 'series', objectId: '76' })).items[0].json).toMatchObject({ deleted: 1 });
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+});

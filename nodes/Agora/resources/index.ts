@@ -3,6 +3,8 @@ import { datafileResource, datasetResource, groupResource, patientResource, seri
 import { examResource } from './exams';
 import { folderResource } from './folders';
 import { projectResource } from './projects';
+import { searchResource, tagResource } from './searchAndTags';
+import { taskResource, timelineResource } from './tasks';
 
 /** Every Agora resource and operation; the node, the docs table and the tests read this. */
 export const agoraResources: ResourceSpec[] = [
@@ -15,4 +17,8 @@ export const agoraResources: ResourceSpec[] = [
 	patientResource,
 	userResource,
 	groupResource,
+	tagResource,
+	taskResource,
+	timelineResource,
+	searchResource,
 ];
