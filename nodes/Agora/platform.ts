@@ -21,7 +21,7 @@ const CONNECTOR_ROUTES: Array<[RegExp, string]> = [
 	[/^\/api\/v2\/dataset\/((?:\d+\/)?)$/, '/api/v1/dataset/$1'],
 	[/^\/api\/v2\/patient\/((?:\d+\/)?(?:exams\/)?)$/, '/api/v1/patient/$1'],
 	[/^\/api\/v2\/folderitem\/(\d+)\/$/, '/api/v1/folderitem/$1/'],
-	[/^\/api\/v2\/timelineitem\/(\d+)\/$/, '/api/v2/timeline/$1/'],
+	[/^\/api\/v2\/timelineitem\/((?:\d+\/)?)$/, '/api/v2/timeline/$1'],
 	[/^\/api\/v2\/task\/(\d+)\/$/, '/api/v1/taskdefinition/$1/'],
 ];
 

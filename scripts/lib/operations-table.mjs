@@ -7,7 +7,7 @@ import { repoRoot } from './paths.mjs';
 const require = createRequire(import.meta.url);
 
 export const PLATFORMS = [
-	{ node: 'Agora', module: 'nodes/Agora/resources/index.js', exportName: 'agoraResources' },
+	{ node: 'Agora', module: 'nodes/Agora/resources/index.js', exportName: 'agoraResources', trigger: 'Starts the workflow once for each task run, import or download that finishes, fails or is cancelled (optionally of one project or task)' },
 	{ node: 'Alyx', module: 'nodes/Alyx/resources/index.js', exportName: 'alyxResources', trigger: 'Starts the workflow once for each new session, dataset or weighing (optionally of one subject, lab or project)' },
 	{ node: 'CC-Agency', module: 'nodes/CcAgency/resources/index.js', exportName: 'ccAgencyResources', trigger: 'Starts the workflow once for each batch that succeeds, fails or is cancelled (optionally of one experiment)' },
 ];
