@@ -239,3 +239,21 @@ export const groupResource: ResourceSpec = {
 	description: 'User groups',
 	operations: [getManyOperation({ resource: 'group', noun: 'group', plural: 'groups', path: '/api/v2/group/', description: 'List user groups' })],
 };
+
+export const serverResource: ResourceSpec = {
+	value: 'server',
+	name: 'Server',
+	description: 'The Agora server itself',
+	operations: [
+		{
+			resource: 'server',
+			operation: 'getVersion',
+			name: 'Get Version',
+			action: 'Get the server version',
+			description: 'Get the Agora version, e.g. {"server": "agora", "version": "7.14.6"}',
+			method: 'GET',
+			path: '/api/v1/version/',
+			fields: [],
+		},
+	],
+};

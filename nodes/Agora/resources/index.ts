@@ -1,5 +1,5 @@
 import type { ResourceSpec } from '../../shared/types';
-import { datafileResource, datasetResource, groupResource, patientResource, seriesResource, userResource } from './data';
+import { datafileResource, datasetResource, groupResource, patientResource, serverResource, seriesResource, userResource } from './data';
 import { examResource } from './exams';
 import { folderResource } from './folders';
 import { projectResource } from './projects';
@@ -21,4 +21,5 @@ export const agoraResources: ResourceSpec[] = [
 	taskResource,
 	timelineResource,
 	searchResource,
+	serverResource,
 ];
