@@ -12,12 +12,20 @@ export function createClient(baseUrl, defaults = {}) {
 	async function request(
 		method,
 		path,
-		{ authorization = defaults.authorization, headers = {}, json, body, contentType } = {},
+		{ authorization = defaults.authorization, headers = {}, json, form, body, contentType } = {},
 	) {
 		const h = { ...headers };
 		if (authorization) h.Authorization = authorization;
 		let payload = body;
-		if (json !== undefined) {
+		if (form !== undefined) {
+			// An HTML form body; values that are arrays repeat their key (`ids=1&ids=2`).
+			const params = new URLSearchParams();
+			const entries = Array.isArray(form) ? form : Object.entries(form);
+			for (const [key, value] of entries)
+				for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+			payload = params.toString();
+			h['Content-Type'] = contentType ?? 'application/x-www-form-urlencoded';
+		} else if (json !== undefined) {
 			payload = JSON.stringify(json);
 			h['Content-Type'] = contentType ?? 'application/json';
 		} else if (contentType) {
@@ -41,6 +49,8 @@ export function createClient(baseUrl, defaults = {}) {
 		get: (path, options) => request('GET', path, options),
 		post: (path, options) => request('POST', path, options),
 		delete: (path, options) => request('DELETE', path, options),
+		put: (path, options) => request('PUT', path, options),
+		patch: (path, options) => request('PATCH', path, options),
 		withAuth: (authorization) => createClient(baseUrl, { ...defaults, authorization }),
 	};
 }

@@ -1,0 +1,34 @@
+// Data transfers (reference A.9, A.10, B.6, B.7). Served now: the single datafile download
+// of every connector, `GET /api/v1/datafile/{id}/download/` (B.7.1), streamed from disk.
+// Planned next (issue 6), to be registered here: import sessions (`/importsession/` and
+// `/api/v1/import/` with flow.js chunks, progress, result), ZIP downloads (`/download/` and
+// `downloadfile/`, `downloadinfo/`). They will use the same pieces: timeline items for
+// progress (timeline.mjs), DataModel.createDataset/addDatafile for imported files, and
+// BlobStore for bytes on disk.
+import { basename } from 'node:path';
+import { BOTH } from './api-router.mjs';
+import { notFound } from './errors.mjs';
+
+/** Content-Disposition with an ASCII fallback and RFC 5987 UTF-8 name (Django's FileResponse). */
+export function attachment(filename) {
+	const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+	return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export function registerTransferRoutes(api, { store, access, blobs }) {
+	const t = store.t;
+
+	api.get(BOTH, '/datafile/:id/download/', (ctx) => {
+		const df = t.datafiles.get(ctx.params.id);
+		if (!df || !access.canRead(ctx.user, df) || !blobs.exists(df.id)) throw notFound();
+		return {
+			status: 200,
+			stream: () => blobs.stream(df.id),
+			streamHeaders: {
+				'Content-Type': df.mime_type || 'application/octet-stream',
+				'Content-Length': String(blobs.size(df.id)),
+				'Content-Disposition': attachment(basename(df.original_filename)),
+			},
+		};
+	});
+}
