@@ -9,13 +9,17 @@ import { buildAndPack } from './lib/pack.mjs';
 import { createN8nInstance } from './lib/n8n-instance.mjs';
 import { startCcAgencyEmulator } from '../emulators/cc-agency/server.mjs';
 import { startAlyxEmulator } from '../emulators/alyx/server.mjs';
+import { startAgoraEmulator } from '../emulators/agora/server.mjs';
 
 const SANDBOX = join(repoRoot, '.sandbox');
 const N8N_PORT = Number(process.env.SANDBOX_N8N_PORT ?? 5678);
 const PORTS = {
 	ccAgency: Number(process.env.SANDBOX_CC_AGENCY_PORT ?? 5701),
 	alyx: Number(process.env.SANDBOX_ALYX_PORT ?? 5702),
+	agora: Number(process.env.SANDBOX_AGORA_PORT ?? 5703),
 };
+// The Agora emulator's demo key for alice (emulators/agora/README.md).
+const AGORA_ALICE_KEY = 'a11ce000-5e1f-4c0d-9e57-000000000001';
 const OWNER = { email: 'lab@example.com', password: 'Sandbox-Pa55word', firstName: 'Lab', lastName: 'Admin' };
 
 if (process.argv.includes('--reset')) {
@@ -51,6 +55,8 @@ try {
 	stops.push(() => cc.close());
 	const alyx = await startAlyxEmulator({ port: PORTS.alyx, seed: 'demo', dataFile: join(SANDBOX, 'emulators', 'alyx.json') });
 	stops.push(() => alyx.close());
+	const agora = await startAgoraEmulator({ port: PORTS.agora, seed: 'demo', dataDir: join(SANDBOX, 'emulators', 'agora'), stepMs: 1000 });
+	stops.push(() => agora.close());
 
 	const n8n = await createN8nInstance({ userFolder: join(SANDBOX, 'n8n'), port: N8N_PORT, log: (m) => log(m) });
 	n8n.installPackageTarball(tarball);
@@ -71,6 +77,12 @@ try {
 			name: 'Alyx (local emulator)',
 			type: 'alyxApi',
 			data: { baseUrl: alyx.url, username: 'alice', password: 'alice-password', ignoreSslIssues: false },
+		},
+		{
+			id: 'agoraLocal',
+			name: 'Agora (local emulator)',
+			type: 'agoraApi',
+			data: { baseUrl: agora.url, authentication: 'apiKey', apiKey: AGORA_ALICE_KEY, headerStyle: 'token', routeSet: 'documented', ignoreSslIssues: false },
 		},
 	].filter((c) => !imported.credentials.includes(c.id));
 	const dir = join(repoRoot, 'examples');
@@ -100,6 +112,7 @@ try {
 
     CC-Agency   ${cc.url}  (emulator; users alice/alice-password, admin/admin-password)
     Alyx        ${alyx.url}  (emulator; users alice/alice-password, admin/admin-password, public/public-password)
+    Agora       ${agora.url}  (emulator; alice/alice-password, API key ${AGORA_ALICE_KEY})
 
   Credentials for the emulators and the example workflows are imported.
   State persists in .sandbox/ (npm start -- --reset starts afresh). Press Ctrl-C to stop.

@@ -234,8 +234,12 @@ describe('Agora search and tags', () => {
 	});
 
 	it('tags a series as "serie", and untags by tag and object', async () => {
-		nock(BASE).post('/api/v2/tag-instance/', { tag_definition: 3, tagged_object_content_type: 'serie', tagged_object_id: 76 }).reply(201, { id: 41 });
-		expect((await run({ resource: 'tag', operation: 'tagObject', tag: '3', objectType: 'series', objectId: '76' })).items[0].json).toEqual({ id: 41 });
+		nock(BASE)
+			.get('/api/v2/tag-instance/').query(true).reply(200, [])
+			.post('/api/v2/tag-instance/', { tag_definition: 3, tagged_object_content_type: 'serie', tagged_object_id: 76 }).reply(201, { id: 41 });
+		expect((await run({ resource: 'tag', operation: 'tagObject', tag: '3', objectType: 'series', objectId: '76' })).items[0].json).toEqual({ id: 41, alreadyTagged: false });
+		nock(BASE).get('/api/v2/tag-instance/').query(true).reply(200, [{ id: 41, tag_definition: 3, tagged_object_content_type: 'serie', tagged_object_id: 76 }]);
+		expect((await run({ resource: 'tag', operation: 'tagObject', tag: '3', objectType: 'series', objectId: '76' })).items[0].json).toMatchObject({ id: 41, alreadyTagged: true });
 		nock(BASE)
 			.get('/api/v2/tag-instance/').query(true).reply(200, [{ id: 41, tag_definition: 3, tagged_object_content_type: 'serie', tagged_object_id: 76 }, { id: 42, tag_definition: 3, tagged_object_content_type: 'exam', tagged_object_id: 76 }])
 			.delete('/api/v2/tag-instance/41/').reply(204);

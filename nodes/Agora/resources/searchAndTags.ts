@@ -3,7 +3,7 @@ import { getManyOperation } from '../../shared/declare';
 import { invalidParameter } from '../../shared/errors';
 import { optionalFields } from '../../shared/fields';
 import { apiJson } from '../../shared/transport';
-import type { OperationContext, ResourceSpec } from '../../shared/types';
+import type { OperationContext, ParameterValues, RequestContext, ResourceSpec } from '../../shared/types';
 import { idField, query } from '../fields';
 import { listAll } from '../lists';
 import { agora } from '../platform';
@@ -91,6 +91,17 @@ const OBJECT_TYPES = [
 /** Agora's model name for series is "serie". */
 const wireContentType = (type: unknown) => (type === 'series' ? 'serie' : String(type));
 
+/** The instances of a tag on one object. */
+async function tagInstances(ctx: RequestContext, params: ParameterValues, itemIndex: number): Promise<IDataObject[]> {
+	const type = wireContentType(params.objectType);
+	return (await listAll(ctx, '/api/v2/tag-instance/', { tag_definition: Number(params.tag) }, itemIndex)).filter(
+		(i) =>
+			Number(i.tag_definition) === Number(params.tag) &&
+			Number(i.tagged_object_id) === Number(params.objectId) &&
+			[type, String(params.objectType)].includes(String(i.tagged_object_content_type)),
+	);
+}
+
 const tagIdField = { property: { displayName: 'Tag ID', name: 'tag', type: 'string' as const, default: '', required: true, placeholder: 'e.g. 3' } };
 const objectFields = [
 	{ property: { displayName: 'Object Type', name: 'objectType', type: 'options' as const, options: OBJECT_TYPES, default: 'exam' } },
@@ -131,10 +142,13 @@ export const tagResource: ResourceSpec = {
 			operation: 'tagObject',
 			name: 'Tag Object',
 			action: 'Tag an object',
-			description: 'Put a tag on an exam, series, dataset, folder or patient; returns the tag instance',
+			description: 'Put a tag on an exam, series, dataset, folder or patient; returns the tag instance (the existing one, with alreadyTagged: true, if the object has the tag)',
 			fields: [tagIdField, ...objectFields],
-			execute: async ({ ctx, itemIndex, params }: OperationContext) => [
-				await apiJson<IDataObject>(
+			execute: async ({ ctx, itemIndex, params }: OperationContext) => {
+				// Looking first keeps a re-run workflow from failing on a tag that is already there.
+				const existing = (await tagInstances(ctx, params, itemIndex))[0];
+				if (existing) return [{ ...existing, alreadyTagged: true }];
+				const created = await apiJson<IDataObject>(
 					ctx,
 					agora,
 					{
@@ -143,8 +157,9 @@ export const tagResource: ResourceSpec = {
 						body: { tag_definition: Number(params.tag), tagged_object_content_type: wireContentType(params.objectType), tagged_object_id: Number(params.objectId) },
 					},
 					itemIndex,
-				),
-			],
+				);
+				return [{ ...created, alreadyTagged: false }];
+			},
 		},
 		{
 			resource: 'tag',
@@ -154,13 +169,7 @@ export const tagResource: ResourceSpec = {
 			description: 'Remove a tag from an exam, series, dataset, folder or patient; returns {deleted: <number of tag instances removed>}',
 			fields: [tagIdField, ...objectFields],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => {
-				const type = wireContentType(params.objectType);
-				const instances = (await listAll(ctx, '/api/v2/tag-instance/', { tag_definition: Number(params.tag) }, itemIndex)).filter(
-					(i) =>
-						Number(i.tag_definition) === Number(params.tag) &&
-						Number(i.tagged_object_id) === Number(params.objectId) &&
-						[type, String(params.objectType)].includes(String(i.tagged_object_content_type)),
-				);
+				const instances = await tagInstances(ctx, params, itemIndex);
 				for (const instance of instances) await apiJson(ctx, agora, { method: 'DELETE', path: `/api/v2/tag-instance/${Number(instance.id)}/` }, itemIndex);
 				return [{ deleted: instances.length, tag: Number(params.tag), objectType: params.objectType as string, objectId: Number(params.objectId) }];
 			},
