@@ -9,7 +9,7 @@ import { buildAndPack } from '../../scripts/lib/pack.mjs';
 import { getFreePort } from '../../scripts/lib/free-port.mjs';
 import { createN8nInstance } from '../../scripts/lib/n8n-instance.mjs';
 import { startAgoraEmulator } from '../../emulators/agora/server.mjs';
-import { PACKAGE, chain, loadExamples, our, outputOf } from './workflows.mjs';
+import { PACKAGE, chain, items, loadExamples, our, outputOf } from './workflows.mjs';
 
 const haveN8n = existsSync(n8nBin());
 if (!haveN8n && process.env.E2E_REQUIRE_N8N) throw new Error('n8n is not installed: run `npm run test:e2e` (it installs n8n on first use)');
@@ -68,6 +68,12 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 			chain('agora29FailingTask', 'failing task', [agora('Run', { resource: 'task', operation: 'runAndWait', task: byId(3), inputs: { input: [{ key: 'ds', value: '2' }] }, target: '', waitOptions: { pollInterval: 1 } })]),
 			chain('agora30UnknownTag', 'unknown tag name', [agora('Tag', { resource: 'tag', operation: 'getByName', name: 'no-such-tag' })]),
 			chain('agora31Parameter', 'parameter by name', [agora('TE', { resource: 'dataset', operation: 'getParameter', dataset: byId(2), parameterName: 'TE' })]),
+			chain('agora32BadValue', 'input of the wrong type', [agora('Run', { resource: 'task', operation: 'run', task: byId(2), inputs: { input: [{ key: 'ds', value: '2' }, { key: 'size', value: 'big' }] }, target: byId(9) })]),
+			chain('agora33Continue', 'continue on fail', [
+				items('Names', [{ name: 'good' }, { name: 'no-such-tag' }, { name: 'review' }]),
+				agora('Tag', { resource: 'tag', operation: 'getByName', name: '={{ $json.name }}' }, LOCAL, { onError: 'continueRegularOutput' }),
+			]),
+			chain('agora34Datafile', 'datafile record', [agora('File', { resource: 'datafile', operation: 'get', id: '19' })]),
 		];
 		await n8n.importWorkflows(workflows);
 		Object.assign(results, await n8n.executeMany(workflows.map((w) => w.id)));
@@ -136,6 +142,22 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 		assert.match(message('agora28Nowhere'), /Could not reach Agora at http:\/\/127.0.0.1:9\/api\/v2\/user\/me\/ \(ECONNREFUSED\)/);
 		assert.match(message('agora29FailingTask'), /Task "Failing task" failed: exit code 1/);
 		assert.match(message('agora30UnknownTag'), /Name: there is no tag "no-such-tag"/);
+	});
+
+	test('a value of the wrong type names the input', () => {
+		assert.match(results.agora32BadValue.error.message, /Input "size": "big" is not a whole number/);
+	});
+
+	test('with Continue On Fail the unknown tag becomes an error item and the others are found', () => {
+		const out = outputOf(results.agora33Continue, 'Tag');
+		assert.equal(results.agora33Continue.status, 'success');
+		assert.deepEqual([out[0].label, Boolean(out[1].error), out[2].label], ['good', true, 'review']);
+	});
+
+	test('gets a datafile record with its SHA-1', () => {
+		const [file] = outputOf(results.agora34Datafile, 'File');
+		assert.equal(file.original_filename, 'scan.dcm');
+		assert.equal(file.sha1, '2aae6c35c94fcfb415dbe95f408b9ce91ee846ed');
 	});
 
 	test('reads a parameter by name', () => {
