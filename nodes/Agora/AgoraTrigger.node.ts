@@ -1,6 +1,6 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { fingerprintOf, isManualPoll, readCursor, writeCursor } from '../shared/polling';
+import { firstRunLookbackOption, runTriggerPoll } from '../shared/polling';
 import { describeTimelineItem } from './actions/timeline';
 import type { Outcome } from './actions/timeline';
 import { pollTimeline, sampleTimelineEvent } from './trigger/timelineEvents';
@@ -64,14 +64,7 @@ export class AgoraTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'On First Run, Include Items Finished in the Last (Minutes)',
-						name: 'firstRunLookback',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 5,
-						description: 'When the trigger starts watching, items that reached a watched state this recently are emitted too',
-					},
+					firstRunLookbackOption('Items Finished'),
 				],
 			},
 		],
@@ -88,14 +81,11 @@ export class AgoraTrigger implements INodeType {
 			firstRunLookbackMinutes: Number(options.firstRunLookback ?? 5),
 		};
 		const toItem = (item: IDataObject): INodeExecutionData => ({ json: { event: `timeline.${String(describeTimelineItem(item).outcome)}`, ...describeTimelineItem(item) } });
-		if (isManualPoll(this)) {
-			const sample = await sampleTimelineEvent(this, filters);
-			return sample ? [[toItem(sample)]] : null;
-		}
-		const fingerprint = fingerprintOf({ ...filters, firstRunLookbackMinutes: undefined });
-		const stored = readCursor<TimelineCursorExtra>(this, fingerprint);
-		const { events, cursor } = await pollTimeline(this, filters, fingerprint, stored);
-		if (cursor) writeCursor(this, cursor);
-		return events.length > 0 ? [events.map(toItem)] : null;
+		return await runTriggerPoll<TimelineCursorExtra>(this, {
+			filters: { ...filters, firstRunLookbackMinutes: undefined },
+			sample: async () => await sampleTimelineEvent(this, filters),
+			poll: async (fingerprint, stored) => await pollTimeline(this, filters, fingerprint, stored),
+			toItem,
+		});
 	}
 }

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { fingerprintOf, isManualPoll, readCursor, writeCursor } from '../shared/polling';
+import { firstRunLookbackOption, runTriggerPoll } from '../shared/polling';
 import { pollRecordEvents, sampleRecord } from './trigger/recordEvents';
 import type { AlyxCursorExtra, RecordFilters, RecordKind } from './trigger/recordEvents';
 
@@ -74,14 +74,7 @@ export class AlyxTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'On First Run, Include Records Changed in the Last (Minutes)',
-						name: 'firstRunLookback',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 5,
-						description: 'When the trigger starts watching, records this recent are emitted too; older ones are history and never emitted',
-					},
+					firstRunLookbackOption('Records Changed'),
 				],
 			},
 		],
@@ -99,14 +92,11 @@ export class AlyxTrigger implements INodeType {
 		};
 		const toItem = (record: IDataObject): INodeExecutionData => ({ json: { event: `${filters.kind}.created`, ...record } });
 
-		if (isManualPoll(this)) {
-			const sample = await sampleRecord(this, filters);
-			return sample ? [[toItem(sample)]] : null;
-		}
-		const fingerprint = fingerprintOf({ ...filters, firstRunLookbackMinutes: undefined });
-		const stored = readCursor<AlyxCursorExtra>(this, fingerprint);
-		const { events, cursor } = await pollRecordEvents(this, filters, fingerprint, stored);
-		if (cursor) writeCursor(this, cursor);
-		return events.length > 0 ? [events.map(toItem)] : null;
+		return await runTriggerPoll<AlyxCursorExtra>(this, {
+			filters: { ...filters, firstRunLookbackMinutes: undefined },
+			sample: async () => await sampleRecord(this, filters),
+			poll: async (fingerprint, stored) => await pollRecordEvents(this, filters, fingerprint, stored),
+			toItem,
+		});
 	}
 }

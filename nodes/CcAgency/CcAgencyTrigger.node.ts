@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
-import { fingerprintOf, isManualPoll, readCursor, writeCursor } from '../shared/polling';
+import { firstRunLookbackOption, runTriggerPoll } from '../shared/polling';
 import { summariseBatch } from './batches';
 import { terminalStateOptions } from './fields';
 import { OBJECT_ID } from './platform';
@@ -56,15 +56,7 @@ export class CcAgencyTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'On First Run, Include Batches Finished in the Last (Minutes)',
-						name: 'firstRunLookback',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 5,
-						description:
-							'When the trigger starts watching, batches that finished this recently are emitted too; older ones are history and never emitted',
-					},
+					firstRunLookbackOption('Batches Finished'),
 				],
 			},
 		],
@@ -86,15 +78,11 @@ export class CcAgencyTrigger implements INodeType {
 				description: 'IDs are 24 hexadecimal characters; leave the field empty to watch every experiment.',
 			});
 
-		if (isManualPoll(this)) {
-			const sample = await sampleBatchEvent(this, filters);
-			return sample ? [[eventItem(sample)]] : null;
-		}
-
-		const fingerprint = fingerprintOf({ states: [...filters.states].sort(), experimentId: filters.experimentId });
-		const stored = readCursor<BatchCursorExtra>(this, fingerprint);
-		const { events, cursor } = await pollBatchEvents(this, filters, fingerprint, stored);
-		if (cursor) writeCursor(this, cursor);
-		return events.length > 0 ? [events.map(eventItem)] : null;
+		return await runTriggerPoll<BatchCursorExtra>(this, {
+			filters: { states: [...filters.states].sort(), experimentId: filters.experimentId },
+			sample: async () => await sampleBatchEvent(this, filters),
+			poll: async (fingerprint, stored) => await pollBatchEvents(this, filters, fingerprint, stored),
+			toItem: eventItem,
+		});
 	}
 }

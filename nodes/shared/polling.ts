@@ -7,7 +7,7 @@
  * watermark (the newest event time emitted) plus the ids emitted just before it, so records
  * sharing a timestamp across two polls are neither lost nor emitted twice.
  */
-import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 export const BOUNDARY_LIMIT = 2000;
 
@@ -102,4 +102,41 @@ export function serverNowSeconds(dateHeader: unknown): number {
 	const value = Array.isArray(dateHeader) ? dateHeader[0] : dateHeader;
 	const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
 	return (Number.isNaN(parsed) ? Date.now() : parsed) / 1000;
+}
+
+/** The "On First Run" option every trigger offers, worded for its records. */
+export function firstRunLookbackOption(what: string): INodeProperties {
+	return {
+		displayName: `On First Run, Include ${what} in the Last (Minutes)`,
+		name: 'firstRunLookback',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 5,
+		description: 'When the trigger starts watching, events this recent are emitted too; older ones are history and never emitted',
+	};
+}
+
+/** One platform's poll: the events since the stored cursor, and the cursor to store. */
+export interface TriggerSource<Extra extends IDataObject> {
+	/** The filters that define what is watched; a change starts over. */
+	filters: unknown;
+	/** Manual "Fetch Test Event": the newest matching record, nothing stored. */
+	sample(): Promise<IDataObject | undefined>;
+	poll(fingerprint: string, stored: Cursor<Extra> | undefined): Promise<{ events: IDataObject[]; cursor?: Cursor<Extra> }>;
+	toItem(event: IDataObject): INodeExecutionData;
+}
+
+/** The shared shape of every trigger's `poll()`: manual sample, or cursor → events → cursor. */
+export async function runTriggerPoll<Extra extends IDataObject>(
+	ctx: IPollFunctions,
+	source: TriggerSource<Extra>,
+): Promise<INodeExecutionData[][] | null> {
+	if (isManualPoll(ctx)) {
+		const sample = await source.sample();
+		return sample ? [[source.toItem(sample)]] : null;
+	}
+	const fingerprint = fingerprintOf(source.filters);
+	const { events, cursor } = await source.poll(fingerprint, readCursor<Extra>(ctx, fingerprint));
+	if (cursor) writeCursor(ctx, cursor);
+	return events.length > 0 ? [events.map((event) => source.toItem(event))] : null;
 }
