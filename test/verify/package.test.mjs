@@ -2,7 +2,7 @@
 // (as it lints the attested GitHub commit) and over the packed tarball, plus the package rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../scripts/lib/paths.mjs';
 import { buildAndPack, extractTarball, packDir } from '../../scripts/lib/pack.mjs';
@@ -39,4 +39,12 @@ test('package.json follows the community package rules', () => {
 	assert.equal(pkg.license, 'MIT');
 	for (const script of ['prepare', 'preinstall', 'install', 'postinstall', 'prepublish']) assert.equal(pkg.scripts[script], undefined, script);
 	assert.equal(pkg.devDependencies['n8n-workflow'], '2.8.0', 'types pinned to the n8n the tests run (2.8.4)');
+});
+
+test('every npm script that runs a project script points at a file that exists', () => {
+	for (const [name, command] of Object.entries(pkg.scripts)) {
+		for (const [, file] of command.matchAll(/node ((?:scripts|emulators)\/\S+\.mjs)/g)) {
+			assert.ok(existsSync(join(repoRoot, file)), `npm run ${name}: ${file} does not exist`);
+		}
+	}
 });
