@@ -4,7 +4,7 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { fetchList } from '../shared/pagination';
+import { fetchAll } from '../shared/lists';
 import { apiJson, apiRequest } from '../shared/transport';
 import type { RequestContext } from '../shared/types';
 import { pollUntil } from '../shared/wait';
@@ -30,12 +30,7 @@ export function isTerminal(batch: IDataObject): boolean {
 }
 
 export async function listExperimentBatches(ctx: RequestContext, experimentId: string, itemIndex?: number): Promise<IDataObject[]> {
-	const batches = await fetchList(
-		async (query) =>
-			apiJson(ctx, ccAgency, { method: 'GET', path: '/batches', qs: { experimentId, ascending: 'true', ...query } }, itemIndex),
-		ccAgency.pagination!,
-		{ returnAll: true, limit: 0 },
-	);
+	const batches = await fetchAll(ctx, ccAgency, '/batches', { experimentId, ascending: 'true' }, itemIndex);
 	// The RED's batches[] order is batchesListIndex, not the list order.
 	return batches.sort((a, b) => Number(a.batchesListIndex) - Number(b.batchesListIndex));
 }
