@@ -265,7 +265,8 @@ export async function executeResources(
 			for (const result of await runOperation(ctx, itemIndex, platform, op)) {
 				output.push(
 					isExecutionData(result)
-						? { ...result, pairedItem: { item: itemIndex } }
+						? // An operation that gathers several items' files pairs each output with its own source.
+							{ pairedItem: { item: itemIndex }, ...result }
 						: { json: result, pairedItem: { item: itemIndex } },
 				);
 			}

@@ -147,7 +147,8 @@ export async function apiRequest<T = unknown>(
 			continue;
 		}
 
-		if (RETRYABLE_STATUSES.has(status) && mayRepeat && attempt < policy.maxRetries) {
+		const refused = (status === 429 || status === 503) && request.retryWhenRefused === true && !streamingBody;
+		if (RETRYABLE_STATUSES.has(status) && (mayRepeat || refused) && attempt < policy.maxRetries) {
 			const wanted = retryAfterMs(response.headers?.['retry-after']);
 			if (wanted === undefined || wanted <= policy.maxRetryAfterMs) {
 				const delay = wanted ?? backoffMs(attempt, policy);

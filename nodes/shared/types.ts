@@ -27,6 +27,11 @@ export interface ApiRequest {
 	 * DELETE are idempotent by default; a creating POST never is, so it is never sent twice.
 	 */
 	idempotent?: boolean;
+	/**
+	 * A request that is not idempotent may still be sent again after 429 or 503: the server
+	 * refused it without acting on it (used for creating an upload session once).
+	 */
+	retryWhenRefused?: boolean;
 	/** 'stream' hands back the response body as a readable stream (large downloads). */
 	encoding?: 'json' | 'text' | 'stream' | 'arraybuffer';
 	/** Error answers to hand back instead of throwing (for example a 404 meaning "not available"). */

@@ -5,6 +5,7 @@ import { folderResource } from './folders';
 import { projectResource } from './projects';
 import { searchResource, tagResource } from './searchAndTags';
 import { taskResource, timelineResource } from './tasks';
+import { datafileDownload, downloadResource, importResource } from './transfers';
 
 /** Every Agora resource and operation; the node, the docs table and the tests read this. */
 export const agoraResources: ResourceSpec[] = [
@@ -13,7 +14,7 @@ export const agoraResources: ResourceSpec[] = [
 	examResource,
 	seriesResource,
 	datasetResource,
-	datafileResource,
+	{ ...datafileResource, operations: [...datafileResource.operations, datafileDownload] },
 	patientResource,
 	userResource,
 	groupResource,
@@ -21,5 +22,7 @@ export const agoraResources: ResourceSpec[] = [
 	taskResource,
 	timelineResource,
 	searchResource,
+	importResource,
+	downloadResource,
 	serverResource,
 ];

@@ -52,6 +52,9 @@ export interface Fake {
 	stored: Record<string, ICredentialDataDecryptedObject>;
 	requests: IHttpRequestOptions[];
 	staticData: IDataObject;
+	/** Files stored through prepareBinaryData, in order. */
+	stored_binaries: Buffer[];
+	streamsOpened: number;
 }
 
 function expirableField(type: ICredentialType): string | undefined {
@@ -104,7 +107,29 @@ function makeHelpers(fake: Fake, options: FakeOptions) {
 		assertBinaryData(itemIndex: number, field: string) {
 			const data = options.binary?.[field];
 			if (!data) throw new Error(`No binary data property "${field}" exists on item!`);
-			return { data: '', mimeType: 'text/plain', fileName: field, fileSize: String(data.length) };
+			// Stored as n8n 2.x stores binaries: an id to stream from, the size in `bytes`.
+			return { data: 'filesystem-v2', id: `fake:${field}`, mimeType: 'text/plain', fileName: field, fileSize: String(data.length), bytes: data.length };
+		},
+		async getBinaryStream(id: string, chunkSize = 64 * 1024) {
+			const data = options.binary?.[id.replace(/^fake:/, '')];
+			if (!data) throw new Error(`no binary ${id}`);
+			fake.streamsOpened += 1;
+			return (async function* pieces() {
+				for (let at = 0; at < data.length; at += chunkSize) yield data.subarray(at, at + chunkSize);
+			})();
+		},
+		async getBinaryMetadata(id: string) {
+			const data = options.binary?.[id.replace(/^fake:/, '')];
+			return { fileName: id, mimeType: 'text/plain', fileSize: data?.length ?? 0 };
+		},
+		/** Reads the stream as n8n's storage does (async iteration) and keeps the bytes. */
+		async prepareBinaryData(stream: AsyncIterable<Buffer>, fileName?: string, mimeType?: string) {
+			const parts: Buffer[] = [];
+			for await (const part of stream) parts.push(Buffer.from(part));
+			const bytes = Buffer.concat(parts);
+			const id = `stored:${fake.stored_binaries.length}`;
+			fake.stored_binaries.push(bytes);
+			return { data: 'filesystem-v2', id, fileName, mimeType: mimeType ?? 'text/plain', bytes: bytes.length };
 		},
 		async getBinaryDataBuffer(_itemIndex: number, field: string) {
 			const data = options.binary?.[field];
@@ -138,7 +163,7 @@ function common(fake: Fake, options: FakeOptions) {
 }
 
 export function executeContext(options: FakeOptions): { ctx: IExecuteFunctions; fake: Fake } {
-	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {} };
+	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {}, stored_binaries: [], streamsOpened: 0 };
 	const items = options.items ?? (Array.isArray(options.parameters) ? options.parameters.map(() => ({ json: {} })) : [{ json: {} }]);
 	const paramsOf = (i: number) => (Array.isArray(options.parameters) ? options.parameters[i] : options.parameters);
 	const ctx = {
@@ -156,7 +181,7 @@ export function executeContext(options: FakeOptions): { ctx: IExecuteFunctions; 
 }
 
 export function pollContext(options: FakeOptions): { ctx: IPollFunctions; fake: Fake } {
-	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {} };
+	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {}, stored_binaries: [], streamsOpened: 0 };
 	const params = options.parameters as IDataObject;
 	const ctx = {
 		...common(fake, options),
