@@ -11,6 +11,9 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { invalidToken } from './errors.mjs';
 
+/** Authorization schemes that carry an API key (Part C: both by default). */
+export const API_KEY_SCHEMES = ['token', 'x-agora-api-key'];
+
 export function hashPassword(password, salt = randomBytes(8).toString('hex')) {
 	const digest = createHash('sha256').update(`${salt}$${password}`).digest('hex');
 	return `sha256$${salt}$${digest}`;
@@ -31,8 +34,9 @@ export const newApiKey = () => randomUUID();
 
 export class Auth {
 	/** @param {import('./store.mjs').Store} store */
-	constructor(store) {
+	constructor(store, config = null) {
 		this.store = store;
+		this.config = config;
 	}
 
 	userByName(username) {
@@ -55,12 +59,16 @@ export class Auth {
 		const space = text.indexOf(' ');
 		const scheme = (space < 0 ? text : text.slice(0, space)).toLowerCase();
 		const rest = space < 0 ? '' : text.slice(space + 1).trim();
+		// A server configured for one API-key scheme ignores the other (an unknown scheme is
+		// anonymous) or, for Token, only knows login session keys: the "wrong header style".
+		const keySchemes = this.config?.apiKeySchemes ?? API_KEY_SCHEMES;
+		if (scheme === 'x-agora-api-key' && !keySchemes.includes(scheme)) return null;
 		if (scheme === 'token' || scheme === 'x-agora-api-key') {
 			if (!rest) throw invalidToken('Invalid token header. No credentials provided.');
 			if (/\s/.test(rest))
 				throw invalidToken('Invalid token header. Token string should not contain spaces.');
-			const user =
-				this.userByApiKey(rest) ?? (scheme === 'token' ? this.userBySessionKey(rest) : null);
+			const byKey = keySchemes.includes(scheme) ? this.userByApiKey(rest) : null;
+			const user = byKey ?? (scheme === 'token' ? this.userBySessionKey(rest) : null);
 			if (!user) throw invalidToken();
 			return user;
 		}

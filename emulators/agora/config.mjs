@@ -1,4 +1,5 @@
 // Emulator options, their defaults, and the settings that may change at runtime.
+import { API_KEY_SCHEMES } from './auth.mjs';
 
 /**
  * Default users. API keys are random-looking UUIDs (Agora's keys are UUID4s, reference A.2)
@@ -89,6 +90,7 @@ export function buildConfig(options = {}) {
 		pageSize: positiveInt('pageSize', options.pageSize ?? 10, { max: 100_000 }),
 		server: options.server ?? 'Agora',
 		version: options.version ?? '7.14.6',
+		apiKeySchemes: apiKeySchemes(options.apiKeySchemes ?? API_KEY_SCHEMES),
 		maxBodyBytes: options.maxBodyBytes ?? 256 * 1024 * 1024,
 		requestLogSize: positiveInt('requestLogSize', options.requestLogSize ?? 1000, {
 			max: 1_000_000,
@@ -96,7 +98,16 @@ export function buildConfig(options = {}) {
 	};
 }
 
-const RUNTIME_KEYS = ['stepMs', 'pageSize', 'server', 'version'];
+/** Which Authorization schemes accept an API key: a list, or comma-separated text (CLI). */
+function apiKeySchemes(value) {
+	const list = (Array.isArray(value) ? value : String(value).split(',')).map((s) => String(s).trim().toLowerCase()).filter(Boolean);
+	const unknown = list.filter((s) => !API_KEY_SCHEMES.includes(s));
+	if (!list.length || unknown.length)
+		throw new Error(`apiKeySchemes must name ${API_KEY_SCHEMES.join(' and/or ')}, got "${value}"`);
+	return list;
+}
+
+const RUNTIME_KEYS = ['stepMs', 'pageSize', 'server', 'version', 'apiKeySchemes'];
 
 /** Applies `POST /__emulator/config`; returns the names that changed. Unknown keys throw. */
 export function applyRuntimeConfig(config, changes) {
@@ -111,6 +122,7 @@ export function applyRuntimeConfig(config, changes) {
 	if ('stepMs' in changes) next.stepMs = positiveInt('stepMs', changes.stepMs, { max: 3_600_000 });
 	if ('pageSize' in changes)
 		next.pageSize = positiveInt('pageSize', changes.pageSize, { max: 100_000 });
+	if ('apiKeySchemes' in changes) next.apiKeySchemes = apiKeySchemes(changes.apiKeySchemes);
 	for (const key of ['server', 'version'])
 		if (key in changes) {
 			if (typeof changes[key] !== 'string') throw new Error(`${key} must be a string`);
@@ -127,6 +139,7 @@ export function publicConfig(config) {
 		pageSize: config.pageSize,
 		server: config.server,
 		version: config.version,
+		apiKeySchemes: config.apiKeySchemes,
 		seed: config.seed,
 		dataDir: config.dataDir,
 		users: config.users.map((u) => ({

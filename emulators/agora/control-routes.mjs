@@ -19,6 +19,8 @@ import {
 	TIMELINE_STATES,
 } from './content-types.mjs';
 import { isoAt, isoNow } from './dates.mjs';
+import { registerDownloadControls } from './control-downloads.mjs';
+import { registerImportControls } from './control-imports.mjs';
 import { resetToSeed } from './seed.mjs';
 
 const BULK_TYPES = new Set(['task', 'copy', 'move', 'import', 'download']);
@@ -158,5 +160,7 @@ export function createControlRouter(services) {
 		requestLog.reset();
 		return ok({ reset: true });
 	});
+	registerImportControls(router, services);
+	registerDownloadControls(router, services);
 	return router;
 }

@@ -9,6 +9,7 @@
 // Series belong to an exam, datasets to a series, an exam or (directly) a folder, and
 // datafiles to a dataset. Every row carries its `project` so visibility is one lookup.
 import { createHash } from 'node:crypto';
+import { moveFile } from '../lib/move-file.mjs';
 import { isoNow } from './dates.mjs';
 
 const CONTENT_TABLE = { folder: 'folders', exam: 'exams', serie: 'series', dataset: 'datasets' };
@@ -192,6 +193,35 @@ export class DataModel {
 			modified_date: date,
 		});
 		this.blobs.write(df.id, buffer);
+		this.store.changed();
+		return df;
+	}
+
+	/**
+	 * A datafile whose bytes are already in a file on disk (an import assembled them there and
+	 * hashed them while streaming): the file is moved into the BlobStore, never read into memory.
+	 */
+	addDatafileFromFile(
+		datasetId,
+		{ path, file, size, sha1, mime_type = 'application/octet-stream', type = 1 },
+		{ date = isoNow() } = {},
+	) {
+		const dataset = this.t.datasets.get(datasetId);
+		const df = this.t.datafiles.insert({
+			dataset: dataset.id,
+			project: dataset.project,
+			type,
+			relative_path: path,
+			original_filename: path,
+			size,
+			sha1,
+			is_anonymized: false,
+			mime_type,
+			created_date: date,
+			modified_date: date,
+		});
+		moveFile(file, this.blobs.path(df.id));
+		dataset.modified_date = date;
 		this.store.changed();
 		return df;
 	}

@@ -1,13 +1,11 @@
-// Data transfers (reference A.9, A.10, B.6, B.7). Served now: the single datafile download
-// of every connector, `GET /api/v1/datafile/{id}/download/` (B.7.1), streamed from disk.
-// Planned next (issue 6), to be registered here: import sessions (`/importsession/` and
-// `/api/v1/import/` with flow.js chunks, progress, result), ZIP downloads (`/download/` and
-// `downloadfile/`, `downloadinfo/`). They will use the same pieces: timeline items for
-// progress (timeline.mjs), DataModel.createDataset/addDatafile for imported files, and
-// BlobStore for bytes on disk.
+// Data transfers (reference A.9, A.10, B.6, B.7): the single datafile download of every
+// connector, `GET /api/v1/datafile/{id}/download/` (B.7.1), streamed from disk; import
+// sessions with flow.js chunks (routes-imports.mjs); ZIP downloads (routes-downloads.mjs).
 import { basename } from 'node:path';
 import { BOTH } from './api-router.mjs';
 import { notFound } from './errors.mjs';
+import { registerDownloadRoutes } from './routes-downloads.mjs';
+import { registerImportRoutes } from './routes-imports.mjs';
 
 /** Content-Disposition with an ASCII fallback and RFC 5987 UTF-8 name (Django's FileResponse). */
 export function attachment(filename) {
@@ -15,7 +13,8 @@ export function attachment(filename) {
 	return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export function registerTransferRoutes(api, { store, access, blobs }) {
+export function registerTransferRoutes(api, services) {
+	const { store, access, blobs } = services;
 	const t = store.t;
 
 	api.get(BOTH, '/datafile/:id/download/', (ctx) => {
@@ -31,4 +30,6 @@ export function registerTransferRoutes(api, { store, access, blobs }) {
 			},
 		};
 	});
+	registerImportRoutes(api, services);
+	registerDownloadRoutes(api, services);
 }

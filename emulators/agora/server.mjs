@@ -15,13 +15,17 @@
 // accepted on every route, never redirected, B.1); Django's URL routing (unknown paths are
 // the HTML 404 page); DRF authentication (401) and the read-only check (403); method
 // dispatch (405, OPTIONS); the handler, which reads the body lazily (JSON, urlencoded or
-// multipart on every route; 400/413/415).
+// multipart on every route; 400/413/415). Chunk uploads of import sessions read `ctx.req`
+// as a stream themselves (routes-imports.mjs), so no body limit or buffer applies to them.
+// Injected faults: 503s and dropped connections (decided before the body is read) and crash
+// points on chunk uploads: the CLI process exits with code 75; in-process, every socket is
+// destroyed and the server stops listening (a stand-in for a killed process).
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { parseFlags } from '../lib/cli-flags.mjs';
 import { handleControlRequest } from '../lib/control-server.mjs';
-import { createFaultInjector } from '../lib/fault-injection.mjs';
+import { createFaultInjector, parseChunkPoints } from '../lib/fault-injection.mjs';
 import { BodyTooLargeError, readBody } from '../lib/http-body.mjs';
 import { closeServer, exitOnSignals, listen } from '../lib/http-listen.mjs';
 import { sendBody, sendText } from '../lib/http-send.mjs';
@@ -34,6 +38,8 @@ import { BlobStore } from './blobs.mjs';
 import { buildConfig } from './config.mjs';
 import { createControlRouter } from './control-routes.mjs';
 import { DataModel } from './data-model.mjs';
+import { ImportPipeline, reserveImportItems } from './import-pipeline.mjs';
+import { ImportStore } from './imports.mjs';
 import {
 	ApiError,
 	detailError,
@@ -51,10 +57,16 @@ import { Timeline } from './timeline.mjs';
 const CONTROL_PREFIX = '/__emulator/';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Exit code of a crash point in the CLI process (EX_TEMPFAIL). */
+export const CRASH_EXIT_CODE = 75;
+
 /**
  * Starts the emulator. Options (all optional): host, port, users, seed ('demo'|'none'),
- * dataDir, stepMs, pageSize, version, server.
- * @returns {Promise<{url: string, port: number, close: () => Promise<void>, store: Store}>}
+ * dataDir, stepMs, pageSize, version, server; `faults` ({rate503, rateReset, routes,
+ * crashAtChunk, crashAtChunks, crashWhen}, as POST /__emulator/faults); `exitOnCrash` (the
+ * CLI: a crash point exits the process instead of dropping the sockets).
+ * @returns {Promise<{url: string, port: number, close: () => Promise<void>, store: Store,
+ *   crashed: () => boolean}>}
  */
 export async function startAgoraEmulator(options = {}) {
 	const config = buildConfig(options);
@@ -64,9 +76,39 @@ export async function startAgoraEmulator(options = {}) {
 	const model = new DataModel(store, blobs);
 	const access = new Access(store);
 	const repr = createRepresenter(store, access);
-	const auth = new Auth(store);
+	const auth = new Auth(store, config);
 	const timeline = new Timeline({ store, config, model });
-	const services = { store, blobs, model, access, repr, auth, timeline, config };
+	reserveImportItems(timeline);
+	const imports = new ImportStore(config.dataDir);
+	const importer = new ImportPipeline({ store, model, timeline, config, imports });
+	const faults = createFaultInjector({ extended: true, persist: imports.faultPersistence() });
+	if (options.faults) faults.configure(options.faults);
+	let crashed = false;
+	const sockets = new Set();
+	/** A crash point: see the header. */
+	const crash = (reason) => {
+		process.stderr.write(`agora emulator: ${reason}\n`);
+		if (options.exitOnCrash) process.exit(CRASH_EXIT_CODE);
+		crashed = true;
+		timeline.stop();
+		importer.stop();
+		server.close();
+		for (const socket of sockets) socket.destroy();
+	};
+	const services = {
+		store,
+		blobs,
+		model,
+		access,
+		repr,
+		auth,
+		timeline,
+		config,
+		imports,
+		importer,
+		faults,
+		crash,
+	};
 
 	if (store.load()) {
 		// A saved state keeps its data; configured users that are missing are added.
@@ -75,24 +117,33 @@ export async function startAgoraEmulator(options = {}) {
 	} else {
 		resetToSeed(services);
 	}
+	importer.start();
 
 	const stats = createRequestStats();
-	const faults = createFaultInjector();
 	const requestLog = createRequestLog({ capacity: config.requestLogSize });
 	const api = createAgoraApi(services);
 	const control = createControlRouter({ ...services, stats, faults, requestLog });
 
 	const server = createServer((req, res) => {
+		if (crashed) {
+			req.socket.destroy();
+			return;
+		}
 		const url = new URL(req.url ?? '/', 'http://emulator');
 		const handled = url.pathname.startsWith(CONTROL_PREFIX)
 			? handleControlRequest(control, req, res, url)
 			: handleApi(req, res);
 		handled.catch((err) => {
+			if (crashed) return;
 			// Last resort: never leave a request hanging.
 			process.stderr.write(`agora emulator: ${err?.stack ?? err}\n`);
 			if (!res.headersSent) sendText(res, 500, 'internal emulator error\n');
 			else res.destroy();
 		});
+	});
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.once('close', () => sockets.delete(socket));
 	});
 
 	async function handleApi(req, res) {
@@ -110,7 +161,14 @@ export async function startAgoraEmulator(options = {}) {
 			stats.record(routeKey, bytes);
 		});
 
-		if (faults.shouldInject(rawPath)) {
+		const fault = faults.decide(rawPath);
+		if (fault === 'reset') {
+			// No response at all, before the body is read: the client sees a dropped connection.
+			entry.fault = 'reset';
+			req.socket.destroy();
+			return;
+		}
+		if (fault === '503') {
 			sendText(res, 503, 'Service Unavailable (fault injected by the emulator)\n', {
 				headers: { 'Retry-After': '0' },
 			});
@@ -152,6 +210,7 @@ export async function startAgoraEmulator(options = {}) {
 				}));
 			const ctx = {
 				req,
+				res,
 				method: req.method,
 				user,
 				params: match.params,
@@ -162,6 +221,10 @@ export async function startAgoraEmulator(options = {}) {
 				origin: `http://${req.headers.host ?? `${config.host}:${port}`}`,
 				config,
 				rawBody,
+				/** For handlers that read the body as a stream: what the request log shows. */
+				logBody: (description) => {
+					entry.body = description;
+				},
 				body: async () => {
 					const buffer = await rawBody();
 					try {
@@ -196,12 +259,14 @@ export async function startAgoraEmulator(options = {}) {
 		if (closed) return;
 		closed = true;
 		timeline.stop();
+		importer.stop();
 		await closeServer(server);
 		store.flush();
 		blobs.close();
+		imports.close();
 	}
 
-	return { url, port, close, store };
+	return { url, port, close, store, crashed: () => crashed };
 }
 
 /**
@@ -242,6 +307,11 @@ function writeResult(res, result, headers) {
 		}
 		const stream = result.stream();
 		stream.on('error', () => res.destroy());
+		// pipe() does not close the source when the client goes away: close it, or the file
+		// stays open until garbage collection.
+		res.on('close', () => {
+			if (!res.writableFinished) stream.destroy();
+		});
 		stream.pipe(res);
 		return;
 	}
@@ -261,12 +331,37 @@ const CLI_FLAGS = {
 	'page-size': 'number',
 	version: 'string',
 	users: 'json',
+	'api-key-schemes': 'string', // token,x-agora-api-key (default both)
+	// fault injection (the same as POST /__emulator/faults)
+	rate503: 'number',
+	'rate-reset': 'number',
+	'fault-routes': 'string', // comma-separated path prefixes
+	'crash-at-chunk': 'number',
+	'crash-at-chunks': 'string', // 3,7,12: counted over the lifetime of the data dir
+	'crash-when': 'string', // before | after | random
 };
+
+/** CLI flags -> startAgoraEmulator() options. */
+export function cliOptions(argv) {
+	const flags = parseFlags(argv, CLI_FLAGS);
+	const { rate503, rateReset, faultRoutes, crashAtChunk, crashAtChunks, crashWhen, ...options } =
+		flags;
+	const faults = {
+		rate503,
+		rateReset,
+		routes: faultRoutes ? faultRoutes.split(',').filter(Boolean) : undefined,
+		crashAtChunk,
+		crashAtChunks: crashAtChunks === undefined ? undefined : parseChunkPoints(crashAtChunks),
+		crashWhen,
+	};
+	if (Object.values(faults).some((v) => v !== undefined)) options.faults = faults;
+	return { ...options, exitOnCrash: true };
+}
 
 async function main() {
 	let options;
 	try {
-		options = parseFlags(process.argv.slice(2), CLI_FLAGS);
+		options = cliOptions(process.argv.slice(2));
 	} catch (e) {
 		process.stderr.write(
 			`agora emulator: ${e.message}\nflags: ${Object.keys(CLI_FLAGS)

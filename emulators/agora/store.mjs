@@ -27,6 +27,9 @@ export const TABLES = [
 	'timeline',
 	'queries', // saved AQL queries
 	'trash',
+	// finished imports: {id: import session id, datafiles: [...result], objects: [...]}; saved
+	// together with the objects an import created, so a restarted import never commits twice
+	'imports',
 ];
 
 export class Table {

@@ -3,9 +3,9 @@
  * memory), hashed on the way, and fetched again from the start when the connection breaks
  * mid-transfer (a partial file is never handed on).
  */
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { networkErrorCode } from './errors';
+import { networkErrorCode, operationError } from './errors';
 import { storeStream } from './binaryFiles';
 import type { StoredDownload } from './binaryFiles';
 import { backoffMs, DEFAULT_RETRY_POLICY, RETRYABLE_NETWORK_CODES } from './retry';
@@ -64,11 +64,13 @@ export async function downloadToBinary(ctx: IExecuteFunctions, platform: Platfor
 			return { ...stored, fileName, announcedBytes };
 		} catch (error) {
 			const code = networkErrorCode(error) ?? (error as { code?: string }).code;
-			if (attempt >= attempts || !code || !RETRYABLE_NETWORK_CODES.has(code))
-				throw new NodeOperationError(ctx.getNode(), `${platform.displayName} download of ${options.path} failed after ${attempt} attempt(s): ${(error as Error).message}`, {
+			if (attempt >= attempts || !code || !RETRYABLE_NETWORK_CODES.has(code)) {
+				const message = `${platform.displayName} download of ${options.path} failed after ${attempt} attempt(s): ${(error as Error).message}`;
+				throw operationError(ctx.getNode(), message, {
 					itemIndex: options.itemIndex,
 					description: code ? 'The connection kept breaking. Check the network between n8n and the server, then run the node again.' : 'n8n could not store the file: check the free space of n8n\'s binary data storage.',
 				});
+			}
 			const delay = backoffMs(attempt - 1, DEFAULT_RETRY_POLICY);
 			ctx.logger.warn(`${platform.displayName} download ${options.path} broke off (${code}); starting again in ${delay} ms (attempt ${attempt + 1} of ${attempts})`);
 			await sleep(delay);

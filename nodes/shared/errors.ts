@@ -66,9 +66,14 @@ function genericExplanation(platform: Platform, status: number, serverText: stri
  * n8n replaces messages that mention a network code (ECONNREFUSED, ...) with a generic text;
  * ours already say what happened and where, so they are put back.
  */
-function keepMessage(error: NodeApiError, message: string): NodeApiError {
+function keepMessage<E extends NodeApiError | NodeOperationError>(error: E, message: string): E {
 	error.message = message;
 	return error;
+}
+
+/** A NodeOperationError whose message stays as written, even when it names a network error code. */
+export function operationError(node: INode, message: string, options: { itemIndex?: number; description?: string }): NodeOperationError {
+	return keepMessage(new NodeOperationError(node, message, options), message);
 }
 
 export function httpError(

@@ -123,10 +123,17 @@ function operationProperties(op: OperationSpec): INodeProperties[] {
 function readParameters(ctx: IExecuteFunctions, itemIndex: number, op: OperationSpec): ParameterValues {
 	const params: ParameterValues = {};
 	for (const field of op.fields) {
-		const { name, type, default: fallback } = field.property;
-		params[name] = ctx.getNodeParameter(name, itemIndex, fallback, {
-			extractValue: type === 'resourceLocator',
-		});
+		const { name, type, default: fallback, displayOptions } = field.property;
+		try {
+			params[name] = ctx.getNodeParameter(name, itemIndex, fallback, {
+				extractValue: type === 'resourceLocator',
+			});
+		} catch (error) {
+			// A field shown only for some choices (e.g. the target exam when uploading into a
+			// folder) is absent otherwise, and n8n cannot extract a locator's default value.
+			if (!displayOptions) throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+			params[name] = undefined;
+		}
 	}
 	if (op.list) {
 		params[RETURN_ALL] = ctx.getNodeParameter(RETURN_ALL, itemIndex, false);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgoraEmulator } from '../../emulators/agora/server.mjs';
 import { DEMO } from '../../emulators/agora/demo-seed.mjs';
-import { agoraClients, KEYS, waitForTimeline } from '../../emulators/agora/testing.mjs';
+import { agoraClients, apiKeyAuth, KEYS, tokenAuth, waitForTimeline } from '../../emulators/agora/testing.mjs';
 import { createClient, pollUntil } from '../../emulators/lib/contract-client.mjs';
 
 const SERVER = fileURLToPath(new URL('../../emulators/agora/server.mjs', import.meta.url));
@@ -252,6 +252,27 @@ describe('control routes', () => {
 });
 
 describe('seeds and options', () => {
+	test('apiKeySchemes makes a server that takes API keys in one header style only', async () => {
+		const agora = await startAgoraEmulator({ stepMs: 20, apiKeySchemes: ['x-agora-api-key'] });
+		try {
+			const me = async (authorization) => {
+				const response = await fetch(`${agora.url}/api/v2/user/me/`, { headers: { authorization } });
+				return [response.status, (await response.json()).detail ?? 'ok'];
+			};
+			assert.deepEqual(await me(apiKeyAuth('alice')), [200, 'ok']);
+			assert.deepEqual(await me(tokenAuth('alice')), [401, 'Invalid token.']);
+			// Session keys still come as Token after a login.
+			const login = await fetch(`${agora.url}/api/v1/rest-auth/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'alice-password' }) });
+			assert.deepEqual(await me(`Token ${(await login.json()).key}`), [200, 'ok']);
+			// The other way round, the unknown scheme is anonymous.
+			await fetch(`${agora.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKeySchemes: ['token'] }) });
+			assert.deepEqual(await me(apiKeyAuth('alice')), [401, 'Authentication credentials were not provided.']);
+			assert.deepEqual(await me(tokenAuth('alice')), [200, 'ok']);
+		} finally {
+			await agora.close();
+		}
+	});
+
 	test('the demo ids of DEMO name the documented objects', async () => {
 		const agora = await startAgoraEmulator({ stepMs: 20 });
 		try {

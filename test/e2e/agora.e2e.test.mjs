@@ -24,12 +24,14 @@ const agora = (name, parameters, credentials = LOCAL, extra = {}) => our('agora'
 
 describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 	let emulator;
+	let strict; // a server that takes API keys only as X-Agora-Api-Key (the connectors' style)
 	let n8n;
 	let userFolder;
 	const results = {};
 
 	before(async () => {
 		emulator = await startAgoraEmulator({ seed: 'demo', stepMs: 100 });
+		strict = await startAgoraEmulator({ seed: 'demo', stepMs: 100, apiKeySchemes: ['x-agora-api-key'] });
 		const { tarball } = buildAndPack();
 		userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-agora-'));
 		n8n = await createN8nInstance({ userFolder, port: await getFreePort() });
@@ -42,6 +44,8 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 			{ id: 'agoraReader', name: 'agoraReader', type: 'agoraApi', data: data({ apiKey: READER_KEY }) },
 			{ id: 'agoraWrongKey', name: 'agoraWrongKey', type: 'agoraApi', data: data({ apiKey: '00000000-0000-0000-0000-000000000000' }) },
 			{ id: 'agoraNowhere', name: 'agoraNowhere', type: 'agoraApi', data: { ...data({}), baseUrl: 'http://127.0.0.1:9' } },
+			{ id: 'agoraStrictToken', name: 'agoraStrictToken', type: 'agoraApi', data: { ...data({}), baseUrl: strict.url } },
+			{ id: 'agoraStrictHeader', name: 'agoraStrictHeader', type: 'agoraApi', data: { ...data({ headerStyle: 'xAgoraApiKey' }), baseUrl: strict.url } },
 		]);
 		const workflows = [
 			...loadExamples('agora-').filter((w) => !w.nodes.some((n) => n.type === `${PACKAGE}.agoraTrigger`)),
@@ -74,6 +78,8 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 				agora('Tag', { resource: 'tag', operation: 'getByName', name: '={{ $json.name }}' }, LOCAL, { onError: 'continueRegularOutput' }),
 			]),
 			chain('agora34Datafile', 'datafile record', [agora('File', { resource: 'datafile', operation: 'get', id: '19' })]),
+			chain('agora35WrongHeaderStyle', 'wrong header style', [agora('Me', { resource: 'user', operation: 'getCurrent' }, cred('agoraStrictToken'))]),
+			chain('agora36RightHeaderStyle', 'the other header style', [agora('Me', { resource: 'user', operation: 'getCurrent' }, cred('agoraStrictHeader'))]),
 		];
 		await n8n.importWorkflows(workflows);
 		Object.assign(results, await n8n.executeMany(workflows.map((w) => w.id)));
@@ -82,6 +88,7 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 	after(async () => {
 		await n8n?.stop();
 		await emulator?.close();
+		await strict?.close();
 		if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 	});
 
@@ -131,6 +138,10 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 	test('bad input fails with a clear error that names the field', () => {
 		const message = (id) => results[id].error?.message ?? '';
 		assert.match(message('agora20WrongKey'), /Agora did not accept the credentials/);
+		// A server that takes keys only as X-Agora-Api-Key: the error says to switch the style, and switching works.
+		assert.match(message('agora35WrongHeaderStyle'), /Agora did not accept the credentials: Invalid token/);
+		assert.match(results.agora35WrongHeaderStyle.error.description, /switch "Header Style"/);
+		assert.equal(outputOf(results.agora36RightHeaderStyle, 'Me')[0].username, 'alice');
 		assert.match(results.agora20WrongKey.error.description, /Header Style/);
 		assert.match(message('agora21UnknownFolder'), /Agora could not find it/);
 		assert.match(message('agora22AboveRoot'), /Path: ".*" goes above the project's root folder/);

@@ -89,14 +89,23 @@ export async function downloadZip({ ctx, itemIndex, params }: OperationContext):
 	if (packageState(ready) === 'failed')
 		throw new NodeOperationError(ctx.getNode(), `Agora could not pack download ${id}: ${String(ready.error || 'no reason given')}`, { itemIndex, description: 'Check that every object still exists and has files; try fewer objects at a time.' });
 	const fileName = String(options.fileName || ready.download_name || `agora-download-${id}.zip`);
+	const started = Date.now();
 	const stored = await downloadToBinary(ctx, agora, { path: routes.stream(id), fileName, fallbackName: fileName, mimeType: 'application/zip', itemIndex });
+	const seconds = Math.max(0.001, (Date.now() - started) / 1000);
 	const expected = Number(ready.total_size);
 	if (expected > 0 && stored.bytes !== expected)
 		throw new NodeOperationError(ctx.getNode(), `Download ${id} is incomplete: ${stored.bytes} of ${expected} bytes arrived`, { itemIndex, description: 'Run the node again; the archive is fetched anew.' });
 	ctx.logger.info(`Agora download ${id}: ${formatBytes(stored.bytes)} stored as ${fileName}`);
 	return [
 		{
-			json: { downloadId: id, fileName, size: stored.bytes, objects: objects.map(({ type, id: objectId }) => ({ type, id: objectId })) } as IDataObject,
+			json: {
+				downloadId: id,
+				fileName,
+				size: stored.bytes,
+				objects: objects.map(({ type, id: objectId }) => ({ type, id: objectId })),
+				transferSeconds: Math.round(seconds * 100) / 100,
+				throughputMiBps: Math.round((stored.bytes / 1024 / 1024 / seconds) * 10) / 10,
+			} as IDataObject,
 			binary: { [String(params.outputField || 'data')]: stored.binary },
 		},
 	];

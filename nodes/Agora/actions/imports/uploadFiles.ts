@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { binaryFile, selectBinaryFields, sha1OfFile } from '../../../shared/binaryFiles';
 import type { BinaryFile } from '../../../shared/binaryFiles';
-import { invalidParameter } from '../../../shared/errors';
+import { invalidParameter, operationError } from '../../../shared/errors';
 import { DEFAULT_RETRY_POLICY } from '../../../shared/retry';
 import { apiJson, apiRequest, loadCredentials } from '../../../shared/transport';
 import type { OperationContext, ParameterValues } from '../../../shared/types';
@@ -172,12 +172,15 @@ export async function uploadFiles(op: OperationContext): Promise<INodeExecutionD
 	if (!session.complete) {
 		for (const entry of files) {
 			const outcome = await sendFile(ctx, entry.file, entry.path, settings, progress);
-			if ('stopped' in outcome)
-				throw new NodeOperationError(
-					ctx.getNode(),
-					`Upload to Agora stopped at chunk ${outcome.chunk} of ${outcome.totalChunks} of "${outcome.path}" (${outcome.reason}). Import ${importId} holds ${sent.length} of ${files.length} files complete; ${progress.describe()}.`,
-					{ itemIndex, description: `Run the node again with Options → Resume Import ID = ${importId}: it asks Agora which chunks arrived and sends only the missing ones.` },
-				);
+			if ('stopped' in outcome) {
+				const message = `Upload to Agora stopped at chunk ${outcome.chunk} of ${outcome.totalChunks} of "${outcome.path}" (${outcome.reason}). Import ${importId} holds ${sent.length} of ${files.length} files complete; ${progress.describe()}.`;
+				// n8n would replace a message that mentions a network error code (ECONNREFUSED…)
+				// with its generic text, losing the import ID: operationError keeps it.
+				throw operationError(ctx.getNode(), message, {
+					itemIndex,
+					description: `Run the node again with Options → Resume Import ID = ${importId}: it asks Agora which chunks arrived and sends only the missing ones.`,
+				});
+			}
 			sent.push(outcome);
 		}
 		const completion: IDataObject = { [target]: targetId };

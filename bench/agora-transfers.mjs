@@ -1,0 +1,212 @@
+// Agora transfers at 1 GiB through a real n8n (issue 6), measured in one run against the same
+// emulator process:
+// - upload: the Agora node sending a 1 GiB file from n8n binary data in 16 MiB chunks, against
+//   curl sending the same chunks (pre-split files, one keep-alive connection) and against the
+//   emulator's own ceiling (one Node client re-sending a chunk held in memory);
+// - ZIP download of a 1 GiB dataset into n8n binary data, against curl writing it to disk and
+//   the ceiling (a Node client discarding the bytes).
+// Throughput of the node is its own measurement of the transfer phase (the output's summary),
+// so n8n's start-up and the emulator's import work are not counted. Memory: the peak RSS of the
+// n8n process running the 1 GiB workflow minus the peak of the same workflow with a 1 KiB file.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getFreePort } from '../scripts/lib/free-port.mjs';
+import { createN8nInstance } from '../scripts/lib/n8n-instance.mjs';
+import { ensureN8n } from '../scripts/lib/n8n-install.mjs';
+import { buildAndPack } from '../scripts/lib/pack.mjs';
+import { chain } from '../test/e2e/workflows.mjs';
+import { startEmulatorProcess } from './lib/emulator-process.mjs';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const CHUNK = 16 * MiB;
+const ALICE_KEY = 'a11ce000-5e1f-4c0d-9e57-000000000001';
+const AUTH = `Token ${ALICE_KEY}`;
+
+function writeRandomFile(path, size) {
+	const fd = openSync(path, 'w');
+	const block = Buffer.alloc(16 * MiB);
+	for (let written = 0; written < size; written += block.length) writeSync(fd, randomFillSync(block), 0, Math.min(block.length, size - written));
+	closeSync(fd);
+}
+
+/** Peak RSS (bytes) of the running `n8n execute-batch` process while `work` runs. */
+async function peakRssOfN8nRun(work) {
+	let peak = 0;
+	const sample = () => {
+		for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+			try {
+				if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('execute-batch')) continue;
+				const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+				peak = Math.max(peak, kb * 1024);
+			} catch {
+				// the process ended between listing and reading
+			}
+		}
+	};
+	const timer = setInterval(sample, 50);
+	try {
+		return { result: await work(), peak };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+async function api(base, method, path, body) {
+	const response = await fetch(`${base}${path}`, { method, headers: { Authorization: AUTH, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+	if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+	return response.status === 204 ? null : await response.json();
+}
+
+/** Seconds for curl to send every chunk file of `dir` into a new import session. */
+async function curlUpload(base, dir, size) {
+	const session = await api(base, 'POST', '/api/v2/importsession/', { folder: 1 });
+	const chunks = readdirSync(dir).sort();
+	const args = [];
+	chunks.forEach((name, i) => {
+		if (i > 0) args.push('--next');
+		const length = Math.min(CHUNK, size - i * CHUNK);
+		args.push('-sS', '-o', '/dev/null', '-H', `Authorization: ${AUTH}`);
+		for (const [k, v] of Object.entries({ flowChunkNumber: i + 1, flowChunkSize: CHUNK, flowCurrentChunkSize: length, flowTotalSize: size, flowIdentifier: `curl-${session.id}`, flowFilename: 'big.bin', flowRelativePath: 'big.bin', flowTotalChunks: chunks.length }))
+			args.push('-F', `${k}=${v}`);
+		args.push('-F', `file=@${join(dir, name)};filename=big.bin`, `${base}/api/v2/importsession/${session.id}/upload/`);
+	});
+	const started = process.hrtime.bigint();
+	execFileSync('curl', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+	return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** Seconds for a Node client to send one in-memory chunk `count` times (the emulator's ceiling). */
+async function ceilingUpload(base, count) {
+	const session = await api(base, 'POST', '/api/v2/importsession/', { folder: 1 });
+	const boundary = 'bench-boundary';
+	const payload = randomFillSync(Buffer.alloc(CHUNK));
+	const agent = new (await import('node:http')).Agent({ keepAlive: true });
+	const started = process.hrtime.bigint();
+	for (let n = 1; n <= count; n++) {
+		const fields = { flowChunkNumber: n, flowChunkSize: CHUNK, flowCurrentChunkSize: CHUNK, flowTotalSize: CHUNK * count, flowIdentifier: `ceiling-${session.id}`, flowFilename: 'c.bin', flowRelativePath: 'c.bin', flowTotalChunks: count };
+		const head = Buffer.from(Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('') + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="c.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+		const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+		await new Promise((resolve, reject) => {
+			const req = request(`${base}/api/v2/importsession/${session.id}/upload/`, { method: 'POST', agent, headers: { Authorization: AUTH, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + payload.length + tail.length } }, (res) => {
+				res.resume();
+				res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`ceiling chunk ${n}: ${res.statusCode}`))));
+			});
+			req.on('error', reject);
+			req.write(head);
+			req.write(payload);
+			req.end(tail);
+		});
+	}
+	agent.destroy();
+	return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function readyDownload(base, objects) {
+	const created = await api(base, 'POST', '/api/v2/download/', objects);
+	for (;;) {
+		const status = await api(base, 'GET', `/api/v2/download/${created.id}/`);
+		if (status.ready) return status;
+		await new Promise((r) => setTimeout(r, 200));
+	}
+}
+
+function curlDownload(url, path) {
+	const started = process.hrtime.bigint();
+	execFileSync('curl', ['-sS', '-f', '-H', `Authorization: ${AUTH}`, '-o', path, url], { stdio: ['ignore', 'ignore', 'inherit'] });
+	return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function ceilingDownload(url) {
+	const started = process.hrtime.bigint();
+	const response = await fetch(url, { headers: { Authorization: AUTH } });
+	for await (const piece of response.body) void piece;
+	return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+const mibps = (bytes, seconds) => bytes / MiB / seconds;
+
+export async function agoraTransfers() {
+	if (spawnSync('curl', ['--version']).status !== 0) return '## Agora transfers\n\nSkipped: curl is not installed.\n';
+	await ensureN8n();
+	const work = mkdtempSync(join(tmpdir(), 'bench-agora-transfers-'));
+	const files = join(work, 'files');
+	const chunksDir = join(work, 'chunks');
+	mkdirSync(join(files, 'big'), { recursive: true });
+	mkdirSync(join(files, 'tiny'));
+	mkdirSync(chunksDir);
+	const emulator = await startEmulatorProcess('agora', ['--seed', 'demo', '--step-ms', '50', '--data-dir', join(work, 'emulator')]);
+	let n8n;
+	try {
+		writeRandomFile(join(files, 'big', 'big.bin'), GiB);
+		writeRandomFile(join(files, 'tiny', 'tiny.bin'), 1024);
+		execFileSync('split', ['-b', String(CHUNK), '-d', '-a', '3', join(files, 'big', 'big.bin'), join(chunksDir, 'part')]);
+		// A 1 GiB datafile in dataset 10 (alice's QA exam) for the ZIP download.
+		const big = await (await fetch(`${emulator.url}/__emulator/datafiles`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ dataset: 10, name: 'big.bin', size: GiB, seed: 1 }) })).json();
+		if (!big.id) throw new Error(`could not create the 1 GiB datafile: ${JSON.stringify(big)}`);
+
+		const { tarball } = buildAndPack();
+		n8n = await createN8nInstance({ userFolder: join(work, 'n8n'), port: await getFreePort(), env: { N8N_RESTRICT_FILE_ACCESS_TO: files } });
+		n8n.installPackageTarball(tarball);
+		await n8n.importCredentials([{ id: 'agoraBench1', name: 'Agora (bench)', type: 'agoraApi', data: { baseUrl: emulator.url, authentication: 'apiKey', apiKey: ALICE_KEY, headerStyle: 'token', routeSet: 'documented', ignoreSslIssues: false } }]);
+		const cred = { agoraApi: { id: 'agoraBench1', name: 'Agora (bench)' } };
+		const read = (dir) => ({ name: 'Read', type: 'n8n-nodes-base.readWriteFile', typeVersion: 1.1, parameters: { operation: 'read', fileSelector: join(files, dir, '*'), options: {} } });
+		const upload = { name: 'Upload', type: 'n8n-nodes-research-data.agora', credentials: cred, parameters: { resource: 'import', operation: 'upload', target: 'folder', folder: { __rl: true, mode: 'id', value: '1' }, binaryFields: 'data', filesFrom: 'allItems', templateSource: 'none', relations: {}, options: { chunkSizeMiB: CHUNK / MiB, timeout: 600 } } };
+		const zip = (dataset) => ({ name: 'Zip', type: 'n8n-nodes-research-data.agora', credentials: cred, parameters: { resource: 'download', operation: 'zip', objects: { object: [{ type: 'dataset', id: String(dataset) }] }, outputField: 'data', options: { timeout: 600 } } });
+		const workflows = [chain('bench1UpTiny', 'upload 1 KiB', [read('tiny'), upload]), chain('bench2UpBig', 'upload 1 GiB', [read('big'), upload]), chain('bench3ZipTiny', 'ZIP of a tiny dataset', [zip(11)]), chain('bench4ZipBig', 'ZIP of 1 GiB', [zip(10)])];
+		await n8n.importWorkflows(workflows);
+		const run = async (id) => {
+			const { result, peak } = await peakRssOfN8nRun(async () => (await n8n.executeMany([id], { timeoutMs: 1_200_000 }))[id]);
+			if (result.status !== 'success') throw new Error(`${id} failed: ${JSON.stringify(result.error)}`);
+			return { result, peak };
+		};
+		const node = (r, name) => r.runData[name][0].data.main[0][0].json;
+
+		const upTiny = await run('bench1UpTiny');
+		const upBig = await run('bench2UpBig');
+		const upSummary = node(upBig.result, 'Upload').summary;
+		if (node(upBig.result, 'Upload').hashStatus !== 'verified') throw new Error('the 1 GiB upload was not verified');
+		const curlUp = await curlUpload(emulator.url, chunksDir, GiB);
+		const ceilingUp = await ceilingUpload(emulator.url, GiB / CHUNK);
+
+		const zipTiny = await run('bench3ZipTiny');
+		const zipBig = await run('bench4ZipBig');
+		const zipOut = node(zipBig.result, 'Zip');
+		const ready = await readyDownload(emulator.url, [{ object_type: 'dataset', object_id: 10 }]);
+		const streamUrl = `${emulator.url}/api/v2/download/${ready.id}/stream/`;
+		const curlDown = curlDownload(streamUrl, join(work, 'curl.zip'));
+		const ceilingDown = await ceilingDownload(streamUrl);
+
+		const upNode = upSummary.throughputMiBps;
+		const upCurl = mibps(GiB, curlUp);
+		const downNode = zipOut.throughputMiBps;
+		const downCurl = mibps(zipOut.size, curlDown);
+		const upGrowth = (upBig.peak - upTiny.peak) / MiB;
+		const downGrowth = (zipBig.peak - zipTiny.peak) / MiB;
+		const verdict = (ok) => (ok ? 'met' : '**NOT met**');
+		return `## Agora transfers: 1 GiB through a real n8n
+
+Upload in ${CHUNK / MiB} MiB chunks (flow.js, SHA-256 per chunk, SHA-1 of the file); ZIP download of a 1 GiB dataset. All against one emulator process.
+
+| | n8n (Agora node) | curl, same emulator | ratio | emulator ceiling |
+|---|---|---|---|---|
+| upload 1 GiB | ${upNode.toFixed(0)} MiB/s | ${upCurl.toFixed(0)} MiB/s | ${(upNode / upCurl).toFixed(2)} (target ≥ 0.90: ${verdict(upNode / upCurl >= 0.9)}) | ${mibps(GiB, ceilingUp).toFixed(0)} MiB/s |
+| ZIP download 1 GiB | ${downNode.toFixed(0)} MiB/s | ${downCurl.toFixed(0)} MiB/s | ${(downNode / downCurl).toFixed(2)} (target ≥ 0.90: ${verdict(downNode / downCurl >= 0.9)}) | ${mibps(zipOut.size, ceilingDown).toFixed(0)} MiB/s |
+
+| n8n process peak RSS | 1 KiB file | 1 GiB file | growth | target |
+|---|---|---|---|---|
+| upload | ${(upTiny.peak / MiB).toFixed(0)} MiB | ${(upBig.peak / MiB).toFixed(0)} MiB | ${upGrowth.toFixed(0)} MiB | ≤ chunk (${CHUNK / MiB} MiB) + 64 MiB: ${verdict(upGrowth <= CHUNK / MiB + 64)} |
+| ZIP download | ${(zipTiny.peak / MiB).toFixed(0)} MiB | ${(zipBig.peak / MiB).toFixed(0)} MiB | ${downGrowth.toFixed(0)} MiB | ≤ 64 MiB: ${verdict(downGrowth <= 64)} |
+
+The node's figures are its own timing of the transfer (upload: first to last chunk; download: the stream into n8n's binary storage), from the output's \`summary\` / \`throughputMiBps\`. curl sends the same ${GiB / CHUNK} chunks as pre-split files over one keep-alive connection, and writes the ZIP to disk as n8n does. The ceiling is a Node client in the benchmark process with nothing to read or write. RSS is sampled every 50 ms from \`/proc\`.
+`;
+	} finally {
+		await n8n?.stop();
+		await emulator.close();
+		rmSync(work, { recursive: true, force: true });
+	}
+}
