@@ -8,7 +8,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { networkErrorCode, operationError } from './errors';
 import { storeStream } from './binaryFiles';
 import type { StoredDownload } from './binaryFiles';
-import { backoffMs, DEFAULT_RETRY_POLICY, RETRYABLE_NETWORK_CODES } from './retry';
+import { backoffMs, RETRYABLE_NETWORK_CODES, TRANSFER_RETRY_POLICY } from './retry';
 import { apiRequest } from './transport';
 import type { Platform } from './types';
 
@@ -50,9 +50,9 @@ export function contentDispositionName(header: unknown): string | undefined {
 }
 
 export async function downloadToBinary(ctx: IExecuteFunctions, platform: Platform, options: DownloadOptions): Promise<Downloaded> {
-	const attempts = Math.max(1, options.attempts ?? DEFAULT_RETRY_POLICY.maxRetries + 1);
+	const attempts = Math.max(1, options.attempts ?? TRANSFER_RETRY_POLICY.maxRetries + 1);
 	for (let attempt = 1; ; attempt++) {
-		const response = await apiRequest<Readable>(ctx, platform, { method: 'GET', path: options.path, encoding: 'stream', headers: { Accept: '*/*' }, timeoutMs: 600000 }, options.itemIndex);
+		const response = await apiRequest<Readable>(ctx, platform, { method: 'GET', path: options.path, encoding: 'stream', headers: { Accept: '*/*' }, timeoutMs: 600000 }, options.itemIndex, TRANSFER_RETRY_POLICY);
 		const fileName = options.fileName || contentDispositionName(response.headers['content-disposition']) || options.fallbackName;
 		const length = Number(response.headers['content-length']);
 		const mimeType = options.mimeType ?? (String(response.headers['content-type'] ?? '').split(';')[0] || undefined);
@@ -71,7 +71,7 @@ export async function downloadToBinary(ctx: IExecuteFunctions, platform: Platfor
 					description: code ? 'The connection kept breaking. Check the network between n8n and the server, then run the node again.' : 'n8n could not store the file: check the free space of n8n\'s binary data storage.',
 				});
 			}
-			const delay = backoffMs(attempt - 1, DEFAULT_RETRY_POLICY);
+			const delay = backoffMs(attempt - 1, TRANSFER_RETRY_POLICY);
 			ctx.logger.warn(`${platform.displayName} download ${options.path} broke off (${code}); starting again in ${delay} ms (attempt ${attempt + 1} of ${attempts})`);
 			await sleep(delay);
 		}

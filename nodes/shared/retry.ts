@@ -20,6 +20,12 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxRetryAfterMs: 60000,
 };
 
+/**
+ * For file transfers, where one failed request would waste a large upload or download: more
+ * attempts, with the same capped backoff (about a minute of patience in all).
+ */
+export const TRANSFER_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxRetries: 10 };
+
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds from now. */
 export function retryAfterMs(header: unknown, now = Date.now()): number | undefined {
 	const value = Array.isArray(header) ? header[0] : header;

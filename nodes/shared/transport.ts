@@ -202,6 +202,7 @@ export async function apiJson<T = unknown>(
 	platform: Platform,
 	request: ApiRequest,
 	itemIndex?: number,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<T> {
-	return (await apiRequest<T>(ctx, platform, request, itemIndex)).body;
+	return (await apiRequest<T>(ctx, platform, request, itemIndex, policy)).body;
 }

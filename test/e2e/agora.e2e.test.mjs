@@ -110,6 +110,18 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 		assert.ok(outputOf(r, 'Tag the exam')[0].id);
 	});
 
+	test('the upload example: a generated file into Agora, back with its SHA-1 checked, and an exam as ZIP', () => {
+		const r = results.agora3UploadDownload;
+		ok(r);
+		const [uploaded] = outputOf(r, 'Upload');
+		assert.equal(uploaded.path, 'qa/qa-measurements.csv');
+		assert.equal(uploaded.hashStatus, 'verified');
+		assert.equal(outputOf(r, 'Download Again')[0].sha1Verified, true);
+		const [zip] = outputOf(r, 'ZIP of the QA Exam');
+		assert.equal(zip.fileName, 'Brain Phantom QA.zip');
+		assert.ok(zip.size > 0);
+	});
+
 	test('creates a folder tree by path', () => {
 		ok(results.agora10Tree);
 		assert.equal(outputOf(results.agora10Tree, 'Make')[0].name, 'run_01');

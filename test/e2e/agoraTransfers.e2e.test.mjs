@@ -34,7 +34,7 @@ const writeFile = (name, path, field = 'data') => ({ name, type: 'n8n-nodes-base
 const upload = (extra = {}) => ({
 	resource: 'import',
 	operation: 'upload',
-	target: 'folder',
+	uploadInto: 'folder',
 	folder: byId(6),
 	binaryFields: 'data',
 	filesFrom: 'allItems',
@@ -103,7 +103,7 @@ describe('Agora transfers in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () 
 				writeFile('Save', out('datafile19.bin')),
 			]),
 			chain('agoraT4Files', 'download every file of a dataset', [
-				agora('Files', { resource: 'download', operation: 'files', objectType: 'dataset', dataset: byId(2), outputField: 'data', options: {} }),
+				agora('Files', { resource: 'download', operation: 'files', filesOf: 'dataset', dataset: byId(2), outputField: 'data', options: {} }),
 			]),
 		];
 		await n8n.importWorkflows(workflows);
@@ -237,21 +237,22 @@ describe('Agora transfers in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () 
 			const r = await runNow(
 				chain('agoraT7Faults', 'transfers under faults', [
 					readFiles('Read', join(files, 'faults', '*')),
-					agora('Upload', upload({ options: { chunkSizeMiB: 1, timeout: 300, retries: 8 } }), {}, CHILD),
+					agora('Upload', upload({ options: { chunkSizeMiB: 1, timeout: 300 } }), {}, CHILD),
 					agora('Zip', { resource: 'download', operation: 'zip', objects: { object: [{ type: 'exam', id: '1' }] }, outputField: 'data', options: {} }, { executeOnce: true }, CHILD),
 					writeFile('Save', join(files, 'out', 'faults.zip')),
 					agora('Datafile', { resource: 'datafile', operation: 'download', id: '19', outputField: 'data', options: {} }, {}, CHILD),
 				]),
 			);
 			ok(r);
+			const faults = await control(child.url, 'faults');
+			assert.ok(faults.injected + faults.resets >= 3, `faults were injected: ${JSON.stringify(faults)}`);
+			await control(child.url, 'faults', {}); // the checks below read the emulator directly
 			const uploaded = outputOf(r, 'Upload');
 			assert.deepEqual(uploaded.map((f) => f.hashStatus), ['verified', 'verified']);
 			for (const f of uploaded) assert.ok((await storedBytes(child.url, f.datafile)).equals(readFileSync(join(files, 'faults', f.path))));
 			assert.equal((await control(child.url, 'imports')).created, 1, 'the import session was created once');
 			for (const entry of listZip(join(files, 'out', 'faults.zip'))) readEntry(join(files, 'out', 'faults.zip'), entry);
 			assert.equal(outputOf(r, 'Datafile')[0].sha1Verified, true);
-			const faults = await control(child.url, 'faults');
-			assert.ok(faults.injected + faults.resets >= 3, `faults were injected: ${JSON.stringify(faults)}`);
 		} finally {
 			child.child.kill('SIGTERM');
 			await child.exited;

@@ -74,7 +74,7 @@ afterAll(() => nock.enableNetConnect());
 const uploadParams = (extra: IDataObject = {}) => ({
 	resource: 'import',
 	operation: 'upload',
-	target: 'folder',
+	uploadInto: 'folder',
 	folder: byId(10),
 	binaryFields: 'data',
 	filesFrom: 'allItems',
@@ -190,7 +190,7 @@ describe('Agora upload', () => {
 			.get('/api/v2/importsession/81/').reply(200, { state: 5, progress: 100 })
 			.get('/api/v2/importsession/81/result/').reply(200, { datafiles: [{ path: 'data', sha1: sha1(files.data) }, { path: 'log', sha1: sha1(files.log) }] });
 		const { items } = await run(
-			uploadParams({ target: 'exam', exam: byId(5), binaryFields: 'data, log', templateSource: 'generate', templateSeriesName: 'Raw', templateDatasetType: 'RAW_LAB', templateOverrides: '{"ImportParameter":{"Series":{"AcquisitionNumber":7}}}', relations: { relation: [{ mainFile: 'data', extraFiles: 'log' }] } }),
+			uploadParams({ uploadInto: 'exam', exam: byId(5), binaryFields: 'data, log', templateSource: 'generate', templateSeriesName: 'Raw', templateDatasetType: 'RAW_LAB', templateOverrides: '{"ImportParameter":{"Series":{"AcquisitionNumber":7}}}', relations: { relation: [{ mainFile: 'data', extraFiles: 'log' }] } }),
 			{ binary: files },
 		);
 		expect(completion).toEqual({ exam: 5, import_file: 'import_template.json', relations: { data: ['log'] } });

@@ -9,6 +9,7 @@ import { formatBytes } from '../../shared/binaryFiles';
 import { downloadToBinary } from '../../shared/download';
 import { invalidParameter } from '../../shared/errors';
 import { fetchAll } from '../../shared/lists';
+import { TRANSFER_RETRY_POLICY } from '../../shared/retry';
 import { apiJson, loadCredentials } from '../../shared/transport';
 import type { OperationContext, ParameterValues } from '../../shared/types';
 import { pollUntil } from '../../shared/wait';
@@ -69,7 +70,7 @@ export async function downloadZip({ ctx, itemIndex, params }: OperationContext):
 	const options = (params.options ?? {}) as IDataObject;
 	const routes = zipRoutes((await loadCredentials(ctx, agora, itemIndex)).routeSet);
 	const { path, body } = routes.create(objects);
-	const created = await apiJson<IDataObject>(ctx, agora, { method: 'POST', path, body, retryWhenRefused: true }, itemIndex);
+	const created = await apiJson<IDataObject>(ctx, agora, { method: 'POST', path, body, retryWhenRefused: true }, itemIndex, TRANSFER_RETRY_POLICY);
 	const id = Number(created.id);
 	if (!Number.isInteger(id) || id <= 0) throw new NodeOperationError(ctx.getNode(), 'Agora did not start the download (no download ID in its answer)', { itemIndex, description: 'Check that the objects exist and that the account may read them.' });
 	const timeoutSeconds = Number(options.timeout ?? 3600);
@@ -77,7 +78,7 @@ export async function downloadZip({ ctx, itemIndex, params }: OperationContext):
 		intervalMs: 1000,
 		timeoutMs: timeoutSeconds * 1000,
 		check: async () => {
-			const status = await apiJson<IDataObject>(ctx, agora, { method: 'GET', path: routes.status(id) }, itemIndex);
+			const status = await apiJson<IDataObject>(ctx, agora, { method: 'GET', path: routes.status(id) }, itemIndex, TRANSFER_RETRY_POLICY);
 			return { done: packageState(status) !== 'waiting', value: status };
 		},
 		onTimeout: (last, waited) =>
@@ -135,7 +136,7 @@ async function downloadDatafileRecord(ctx: IExecuteFunctions, record: IDataObjec
 export async function downloadDatafile({ ctx, itemIndex, params }: OperationContext): Promise<INodeExecutionData[]> {
 	const id = String(params.id ?? '').trim();
 	if (!/^\d+$/.test(id)) invalidParameter('Datafile ID', `"${id}" is not a datafile ID`, 'Enter the numeric ID (for example from Dataset → Get Datafiles).');
-	const record = await apiJson<IDataObject>(ctx, agora, { method: 'GET', path: `/api/v2/datafile/${id}/` }, itemIndex);
+	const record = await apiJson<IDataObject>(ctx, agora, { method: 'GET', path: `/api/v2/datafile/${id}/` }, itemIndex, TRANSFER_RETRY_POLICY);
 	const options = (params.options ?? {}) as IDataObject;
 	return [await downloadDatafileRecord(ctx, record, String(params.outputField || 'data'), options.verifyHash !== false, itemIndex)];
 }
@@ -156,7 +157,7 @@ async function datafilesOf(ctx: IExecuteFunctions, kind: string, id: number, ite
 }
 
 export async function downloadFilesOf({ ctx, itemIndex, params }: OperationContext): Promise<INodeExecutionData[]> {
-	const kind = String(params.objectType ?? 'dataset');
+	const kind = String(params.filesOf ?? 'dataset');
 	const id = Number(params[kind]);
 	if (!Number.isInteger(id) || id <= 0) invalidParameter(kind === 'series' ? 'Series' : kind === 'exam' ? 'Exam' : 'Dataset', 'no object chosen', 'Pick it from the list or enter its ID.');
 	const options = (params.options ?? {}) as IDataObject;

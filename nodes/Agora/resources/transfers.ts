@@ -24,7 +24,7 @@ const uploadTargetFields: FieldSpec[] = [
 	{
 		property: {
 			displayName: 'Upload Into',
-			name: 'target',
+			name: 'uploadInto',
 			type: 'options',
 			options: [
 				{ name: 'Folder', value: 'folder', description: 'Agora sorts the files into exams and series, or keeps them as datasets in the folder' },
@@ -34,9 +34,9 @@ const uploadTargetFields: FieldSpec[] = [
 			default: 'folder',
 		},
 	},
-	{ property: { ...folderLocator, displayName: 'Target Folder', displayOptions: show('target', ['folder']) } },
-	{ property: { ...examLocator, displayName: 'Target Exam', displayOptions: show('target', ['exam']) } },
-	{ property: { ...seriesLocator, displayName: 'Target Series', displayOptions: show('target', ['series']) } },
+	{ property: { ...folderLocator, displayName: 'Target Folder', displayOptions: show('uploadInto', ['folder']) } },
+	{ property: { ...examLocator, displayName: 'Target Exam', displayOptions: show('uploadInto', ['exam']) } },
+	{ property: { ...seriesLocator, displayName: 'Target Series', displayOptions: show('uploadInto', ['series']) } },
 ];
 
 const templateFields: FieldSpec[] = [
@@ -99,7 +99,7 @@ const uploadOptions = optionalFields(
 	'options',
 	[
 		[{ displayName: 'Chunk Size (MiB)', name: 'chunkSizeMiB', type: 'number', typeOptions: { minValue: 1, maxValue: 1024 }, default: 16, description: 'Size of each upload request; memory use is about twice this' }, undefined],
-		[{ displayName: 'Chunk Retries', name: 'retries', type: 'number', typeOptions: { minValue: 0 }, default: 5, description: 'How often a failed chunk is sent again before the node stops (and reports the import ID to resume)' }, undefined],
+		[{ displayName: 'Chunk Retries', name: 'retries', type: 'number', typeOptions: { minValue: 0 }, default: 10, description: 'How often a failed request (a chunk, a status check) is sent again, with growing pauses, before the node stops and reports the import ID to resume' }, undefined],
 		[{ displayName: 'Extract ZIP Files', name: 'extractZipFiles', type: 'boolean', default: false, description: 'Whether Agora unpacks uploaded ZIP archives' }, undefined],
 		[{ displayName: 'Path Prefix', name: 'pathPrefix', type: 'string', default: '', placeholder: 'e.g. scans/2026-11-22', description: 'Folder path put before every file name (the files\' relative paths in the import)' }, undefined],
 		[{ displayName: 'Resume Import ID', name: 'resumeImportId', type: 'string', default: '', placeholder: 'e.g. 77', description: 'Continue an interrupted upload: only the chunks Agora does not have are sent' }, undefined],
@@ -214,15 +214,15 @@ export const downloadResource: ResourceSpec = {
 				{
 					property: {
 						displayName: 'Files Of',
-						name: 'objectType',
+						name: 'filesOf',
 						type: 'options',
 						options: ['dataset', 'series', 'exam'].map((value) => ({ name: title(value), value })),
 						default: 'dataset',
 					},
 				},
-				{ property: { ...datasetLocator, displayOptions: show('objectType', ['dataset']) } },
-				{ property: { ...seriesLocator, displayOptions: show('objectType', ['series']) } },
-				{ property: { ...examLocator, displayOptions: show('objectType', ['exam']) } },
+				{ property: { ...datasetLocator, displayOptions: show('filesOf', ['dataset']) } },
+				{ property: { ...seriesLocator, displayOptions: show('filesOf', ['series']) } },
+				{ property: { ...examLocator, displayOptions: show('filesOf', ['exam']) } },
 				outputField,
 				optionalFields('Options', 'options', [verifyHashOption], 'Add Option'),
 			],

@@ -59,8 +59,8 @@ export function flowIdentifier(importId: number, path: string, size: number): st
 }
 
 /** The chunk numbers the server holds for a file (empty when it has never seen it). */
-export async function chunksOnServer(ctx: IExecuteFunctions, routes: ImportRoutes, identifier: string, itemIndex: number): Promise<Set<number>> {
-	const response = await apiRequest<IDataObject>(ctx, agora, { method: 'GET', path: routes.flowFile(identifier), acceptError: (status) => status === 404 }, itemIndex);
+export async function chunksOnServer(ctx: IExecuteFunctions, routes: ImportRoutes, identifier: string, itemIndex: number, policy: RetryPolicy): Promise<Set<number>> {
+	const response = await apiRequest<IDataObject>(ctx, agora, { method: 'GET', path: routes.flowFile(identifier), acceptError: (status) => status === 404 }, itemIndex, policy);
 	if (response.statusCode === 404 || !response.body || typeof response.body !== 'object') return new Set();
 	const body = response.body;
 	if (Array.isArray(body.chunks)) {
@@ -82,7 +82,7 @@ export async function sendFile(ctx: IExecuteFunctions, file: BinaryFile, path: s
 	const { importId, routes, chunkSize, itemIndex } = settings;
 	const identifier = flowIdentifier(importId, path, file.size);
 	const totalChunks = Math.ceil(file.size / chunkSize);
-	const onServer = settings.resume && totalChunks > 0 ? await chunksOnServer(ctx, routes, identifier, itemIndex) : new Set<number>();
+	const onServer = settings.resume && totalChunks > 0 ? await chunksOnServer(ctx, routes, identifier, itemIndex, settings.policy) : new Set<number>();
 	const sha1 = createHash('sha1');
 	const reader = new ChunkReader(await file.open());
 	const baseName = path.split('/').pop() || path;

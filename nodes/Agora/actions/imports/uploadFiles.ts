@@ -9,7 +9,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { binaryFile, selectBinaryFields, sha1OfFile } from '../../../shared/binaryFiles';
 import type { BinaryFile } from '../../../shared/binaryFiles';
 import { invalidParameter, operationError } from '../../../shared/errors';
-import { DEFAULT_RETRY_POLICY } from '../../../shared/retry';
+import { TRANSFER_RETRY_POLICY } from '../../../shared/retry';
+import type { RetryPolicy } from '../../../shared/retry';
 import { apiJson, apiRequest, loadCredentials } from '../../../shared/transport';
 import type { OperationContext, ParameterValues } from '../../../shared/types';
 import { pollUntil } from '../../../shared/wait';
@@ -57,31 +58,31 @@ function chunkSettings(params: ParameterValues, importId: number, routes: Import
 	const options = (params.options ?? {}) as IDataObject;
 	const chunkMiB = Number(options.chunkSizeMiB ?? 16);
 	if (!(chunkMiB >= 1 && chunkMiB <= 1024)) invalidParameter('Chunk Size (MiB)', `${chunkMiB} is out of range`, 'Use a chunk size from 1 to 1024 MiB (16 is a good default; the Python connector uses 100).');
-	const retries = Number(options.retries ?? 5);
+	const retries = Number(options.retries ?? 10);
 	return {
 		importId,
 		routes,
 		chunkSize: Math.round(chunkMiB * MiB),
 		chunkHashes: options.chunkHashes !== false,
 		resume,
-		policy: { ...DEFAULT_RETRY_POLICY, maxRetries: Math.max(0, Math.floor(retries)) },
+		policy: { ...TRANSFER_RETRY_POLICY, maxRetries: Math.max(0, Math.floor(retries)) },
 		itemIndex,
 	};
 }
 
 /** The session to upload into: a new one, or the one named for resuming. */
-async function openSession(op: OperationContext, routes: ImportRoutes, folder: number | undefined): Promise<{ id: number; resumed: boolean; complete: boolean }> {
+async function openSession(op: OperationContext, routes: ImportRoutes, folder: number | undefined, policy: RetryPolicy): Promise<{ id: number; resumed: boolean; complete: boolean }> {
 	const { ctx, itemIndex } = op;
 	const options = (op.params.options ?? {}) as IDataObject;
 	const resumeId = String(options.resumeImportId ?? '').trim();
 	if (resumeId) {
 		if (!/^\d+$/.test(resumeId)) invalidParameter('Resume Import ID', `"${resumeId}" is not an import ID`, 'Enter the number the failed run reported (for example 77), or clear the option to start a new import.');
-		const session = await apiJson<IDataObject>(ctx, agora, { method: 'GET', path: routes.session(Number(resumeId)) }, itemIndex);
+		const session = await apiJson<IDataObject>(ctx, agora, { method: 'GET', path: routes.session(Number(resumeId)) }, itemIndex, policy);
 		ctx.logger.info(`Agora: resuming import ${resumeId}`);
 		return { id: Number(resumeId), resumed: true, complete: session.is_complete === true || Number(session.state) >= 2 || Number(session.state) === -1 };
 	}
 	const { path, body } = routes.create(folder);
-	const created = await apiJson<IDataObject>(ctx, agora, { method: 'POST', path, body, retryWhenRefused: true }, itemIndex);
+	const created = await apiJson<IDataObject>(ctx, agora, { method: 'POST', path, body, retryWhenRefused: true }, itemIndex, policy);
 	const id = Number(created.id);
 	if (!Number.isInteger(id)) throw new NodeOperationError(ctx.getNode(), 'Agora created an import session without an ID', { itemIndex, description: 'The server answered in an unexpected shape; check the Route Set of the credential.' });
 	return { id, resumed: false, complete: false };
@@ -93,12 +94,12 @@ interface ImportOutcome {
 	error?: string;
 }
 
-async function waitForImport(ctx: IExecuteFunctions, routes: ImportRoutes, importId: number, timeoutSeconds: number, itemIndex: number): Promise<ImportOutcome> {
+async function waitForImport(ctx: IExecuteFunctions, routes: ImportRoutes, importId: number, timeoutSeconds: number, itemIndex: number, policy: RetryPolicy): Promise<ImportOutcome> {
 	const outcome = await pollUntil<ImportOutcome>({
 		intervalMs: 1000,
 		timeoutMs: timeoutSeconds * 1000,
 		check: async () => {
-			const body = await apiJson<IDataObject>(ctx, agora, { method: 'GET', path: routes.status(importId) }, itemIndex);
+			const body = await apiJson<IDataObject>(ctx, agora, { method: 'GET', path: routes.status(importId) }, itemIndex, policy);
 			if (typeof body?.state !== 'number')
 				throw new NodeOperationError(ctx.getNode(), `Agora's import status has no state (import ${importId})`, { itemIndex, description: 'The server answered in an unexpected shape; check the Route Set of the credential.' });
 			const state = body.state;
@@ -124,8 +125,8 @@ async function waitForImport(ctx: IExecuteFunctions, routes: ImportRoutes, impor
 }
 
 /** The import result's entry per target path; undefined when the server does not report one. */
-async function importResult(ctx: IExecuteFunctions, routes: ImportRoutes, importId: number, itemIndex: number): Promise<Map<string, IDataObject> | undefined> {
-	const response = await apiRequest<unknown>(ctx, agora, { method: 'GET', path: routes.result(importId), acceptError: (status) => status === 404 }, itemIndex);
+async function importResult(ctx: IExecuteFunctions, routes: ImportRoutes, importId: number, itemIndex: number, policy: RetryPolicy): Promise<Map<string, IDataObject> | undefined> {
+	const response = await apiRequest<unknown>(ctx, agora, { method: 'GET', path: routes.result(importId), acceptError: (status) => status === 404 }, itemIndex, policy);
 	if (response.statusCode === 404) return undefined;
 	const body = response.body;
 	const byPath = new Map<string, IDataObject>();
@@ -152,7 +153,7 @@ export async function uploadFiles(op: OperationContext): Promise<INodeExecutionD
 
 	// Everything that can be checked is checked before the first request.
 	const files = await collectFiles(op, itemIndexes);
-	const target = String(params.target ?? 'folder');
+	const target = String(params.uploadInto ?? 'folder');
 	const targetId = Number(params[target]);
 	if (!Number.isInteger(targetId) || targetId <= 0) invalidParameter(target === 'folder' ? 'Folder' : target === 'exam' ? 'Exam' : 'Series', 'no target chosen', 'Pick the target from the list or enter its ID.');
 	const relations = resolveRelations(params, files.map((f) => f.path));
@@ -164,7 +165,7 @@ export async function uploadFiles(op: OperationContext): Promise<INodeExecutionD
 
 	if (template) files.push({ file: template.file, path: template.path, isTemplate: true });
 
-	const session = await openSession(op, routes, target === 'folder' ? targetId : undefined);
+	const session = await openSession(op, routes, target === 'folder' ? targetId : undefined, settings0.policy);
 	const importId = session.id;
 	const settings = { ...settings0, importId, resume: session.resumed };
 	const progress = new UploadProgress(ctx.logger, importId, files.reduce((sum, f) => sum + f.file.size, 0));
@@ -193,6 +194,7 @@ export async function uploadFiles(op: OperationContext): Promise<INodeExecutionD
 			// Sent again after a lost answer, a second completion is refused as "already complete": the first one counted.
 			{ method: 'POST', path: routes.complete(importId), body: completion, idempotent: true, acceptError: (status, text) => status === 400 && /already complete/i.test(text) },
 			itemIndex,
+			settings.policy,
 		);
 		ctx.logger.info(`Agora upload to import ${importId} complete: ${progress.describe()}`);
 	}
@@ -204,9 +206,9 @@ export async function uploadFiles(op: OperationContext): Promise<INodeExecutionD
 		return dataFiles.map((f) => ({ json: { importId, path: f.path, size: f.file.size, sha1: sentByPath.get(f.path)?.sha1 ?? null, status: 'uploaded', summary }, pairedItem: { item: f.file.itemIndex } }));
 	}
 
-	const outcome = await waitForImport(ctx, routes, importId, timeoutSeconds, itemIndex);
+	const outcome = await waitForImport(ctx, routes, importId, timeoutSeconds, itemIndex, settings.policy);
 	summary.importState = outcome.state;
-	const result = await importResult(ctx, routes, importId, itemIndex);
+	const result = await importResult(ctx, routes, importId, itemIndex, settings.policy);
 	const verify = options.verifyHashes !== false;
 	const problems: string[] = [];
 	const output: INodeExecutionData[] = [];
