@@ -28,8 +28,15 @@ function quoted(value: string): string {
 	return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}"`;
 }
 
-/** Allocates a body with the text fields first and one file part last. */
-export function multipartWithFile(fields: Record<string, string | number>, file: MultipartFile): MultipartBody {
+/** Room for the text fields and part headers around the file bytes (checked when used). */
+export const MULTIPART_OVERHEAD = 8192;
+
+/**
+ * Lays out a body with the text fields first and one file part last: in `into` when given
+ * (a buffer reused from chunk to chunk: fresh 16 MiB buffers per chunk would make the garbage
+ * collector scan n8n's whole heap over and over), else in a new buffer.
+ */
+export function multipartWithFile(fields: Record<string, string | number>, file: MultipartFile, into?: Buffer): MultipartBody {
 	const boundary = `----n8nResearchData${randomBytes(12).toString('hex')}`;
 	let head = '';
 	for (const [name, value] of Object.entries(fields)) {
@@ -40,7 +47,8 @@ export function multipartWithFile(fields: Record<string, string | number>, file:
 		`Content-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`;
 	const headBytes = Buffer.from(head, 'utf8');
 	const tailBytes = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
-	const body = Buffer.allocUnsafe(headBytes.length + file.size + tailBytes.length);
+	const length = headBytes.length + file.size + tailBytes.length;
+	const body = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
 	headBytes.copy(body, 0);
 	tailBytes.copy(body, headBytes.length + file.size);
 	return {

@@ -9,7 +9,7 @@ import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { BinaryFile } from '../../../shared/binaryFiles';
 import { ChunkReader } from '../../../shared/chunkReader';
-import { multipartWithFile } from '../../../shared/multipart';
+import { MULTIPART_OVERHEAD, multipartWithFile } from '../../../shared/multipart';
 import type { MultipartBody } from '../../../shared/multipart';
 import type { RetryPolicy } from '../../../shared/retry';
 import { apiRequest } from '../../../shared/transport';
@@ -87,6 +87,9 @@ export async function sendFile(ctx: IExecuteFunctions, file: BinaryFile, path: s
 	const reader = new ChunkReader(await file.open());
 	const baseName = path.split('/').pop() || path;
 
+	// Two bodies, used in turn: one on the wire while the next is read into the other.
+	const bodies = [0, 1].map(() => Buffer.allocUnsafe(Math.min(chunkSize, file.size) + MULTIPART_OVERHEAD));
+
 	const prepare = async (number: number): Promise<PreparedChunk> => {
 		const length = Math.min(chunkSize, file.size - (number - 1) * chunkSize);
 		const fields: Record<string, string | number> = {
@@ -103,7 +106,7 @@ export async function sendFile(ctx: IExecuteFunctions, file: BinaryFile, path: s
 		// The hash field must precede the file part, so the bytes are read first into a
 		// body laid out for it (the field's value has a fixed length: 64 hex digits).
 		if (settings.chunkHashes) fields.flowChunkHash = '0'.repeat(64);
-		const request = multipartWithFile(fields, { field: 'file', fileName: baseName, size: length, contentType: file.mimeType });
+		const request = multipartWithFile(fields, { field: 'file', fileName: baseName, size: length, contentType: file.mimeType }, bodies[number % 2]);
 		const read = await reader.fill(request.file);
 		if (read !== length)
 			throw new Error(`"${path}" ended after ${reader.position} bytes although n8n recorded ${file.size}; the binary data changed or is damaged`);
