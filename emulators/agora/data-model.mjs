@@ -177,21 +177,8 @@ export class DataModel {
 		{ path, bytes, mime_type = 'application/octet-stream', type = 1 },
 		{ date = isoNow() } = {},
 	) {
-		const dataset = this.t.datasets.get(datasetId);
 		const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
-		const df = this.t.datafiles.insert({
-			dataset: dataset.id,
-			project: dataset.project,
-			type,
-			relative_path: path,
-			original_filename: path,
-			size: buffer.length,
-			sha1: sha1Hex(buffer),
-			is_anonymized: false,
-			mime_type,
-			created_date: date,
-			modified_date: date,
-		});
+		const df = this.insertDatafile(datasetId, { path, size: buffer.length, sha1: sha1Hex(buffer), mime_type, type, date });
 		this.blobs.write(df.id, buffer);
 		this.store.changed();
 		return df;
@@ -206,8 +193,17 @@ export class DataModel {
 		{ path, file, size, sha1, mime_type = 'application/octet-stream', type = 1 },
 		{ date = isoNow() } = {},
 	) {
+		const df = this.insertDatafile(datasetId, { path, size, sha1, mime_type, type, date });
+		moveFile(file, this.blobs.path(df.id));
+		this.t.datasets.get(datasetId).modified_date = date;
+		this.store.changed();
+		return df;
+	}
+
+	/** The datafile row (bytes are stored by the callers). */
+	insertDatafile(datasetId, { path, size, sha1, mime_type, type, date }) {
 		const dataset = this.t.datasets.get(datasetId);
-		const df = this.t.datafiles.insert({
+		return this.t.datafiles.insert({
 			dataset: dataset.id,
 			project: dataset.project,
 			type,
@@ -220,10 +216,6 @@ export class DataModel {
 			created_date: date,
 			modified_date: date,
 		});
-		moveFile(file, this.blobs.path(df.id));
-		dataset.modified_date = date;
-		this.store.changed();
-		return df;
 	}
 
 	addParameterSet({ kind, objectId, name, readOnly, parameters, properties = null }) {

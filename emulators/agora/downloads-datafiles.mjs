@@ -7,10 +7,9 @@
 //   key   = SHA-256("agora-emulator-seed:<seed>"), first 16 bytes
 //   bytes = AES-128-CTR(key, counter block 0 = sixteen zero bytes) applied to zeros
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
-import { isoNow } from './dates.mjs';
 
 const CHUNK = 1024 * 1024;
 const ZEROS = Buffer.alloc(CHUNK);
@@ -50,7 +49,7 @@ export async function writeSeededFile(path, size, seed) {
  * a file. Returns the row and the CRC-32.
  */
 export async function createSeededDatafile(
-	{ store, blobs },
+	{ store, blobs, model },
 	{ dataset, name, size, seed = 0, mimeType = 'application/octet-stream' },
 ) {
 	const t = store.t;
@@ -67,22 +66,6 @@ export async function createSeededDatafile(
 		await rm(tmp, { force: true });
 		throw e;
 	}
-	const now = isoNow();
-	const df = t.datafiles.insert({
-		dataset: ds.id,
-		project: ds.project,
-		type: 1,
-		relative_path: name,
-		original_filename: name,
-		size,
-		sha1: written.sha1,
-		is_anonymized: false,
-		mime_type: mimeType,
-		created_date: now,
-		modified_date: now,
-	});
-	await rename(tmp, blobs.path(df.id));
-	ds.modified_date = now;
-	store.changed();
+	const df = model.addDatafileFromFile(ds.id, { path: name, file: tmp, size, sha1: written.sha1, mime_type: mimeType });
 	return { datafile: df, crc32: written.crc32 };
 }
