@@ -68,7 +68,7 @@ describe('Agora transfers in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () 
 		writeFileSync(join(files, 'resume', 'resume.bin'), sent['resume.bin']);
 		sent['kills.bin'] = randomBytes(40 * MiB);
 		writeFileSync(join(files, 'kills', 'kills.bin'), sent['kills.bin']);
-		sent['faults.bin'] = randomBytes(8 * MiB);
+		sent['faults.bin'] = randomBytes(16 * MiB);
 		writeFileSync(join(files, 'faults', 'faults.bin'), sent['faults.bin']);
 		writeFileSync(join(files, 'faults', 'faults.txt'), 'small file\n');
 		childPort = await getFreePort();
@@ -245,7 +245,8 @@ describe('Agora transfers in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () 
 			);
 			ok(r);
 			const faults = await control(child.url, 'faults');
-			assert.ok(faults.injected + faults.resets >= 3, `faults were injected: ${JSON.stringify(faults)}`);
+			// About 30 requests meet a 36 % chance of a fault each: fewer than 2 would mean none were injected.
+			assert.ok(faults.injected + faults.resets >= 2, `faults were injected: ${JSON.stringify(faults)}`);
 			await control(child.url, 'faults', {}); // the checks below read the emulator directly
 			const uploaded = outputOf(r, 'Upload');
 			assert.deepEqual(uploaded.map((f) => f.hashStatus), ['verified', 'verified']);
