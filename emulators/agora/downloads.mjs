@@ -137,37 +137,20 @@ export class Downloads {
 	}
 
 	/**
-	 * A timeline row we drive ourselves: Timeline.create would advance it on its own and end
-	 * it as a copy. (Should the timeline re-arm it, after a stepMs change, it only marks it
-	 * STARTED with progress 50 until tick() ends it: rows without `sim` never finish there.)
+	 * The download's timeline item, created without its clock: tick() packages and ends it.
+	 * (Should the timeline re-arm it, after a stepMs change, it only marks it STARTED with
+	 * progress 50 until tick() ends it: rows without `sim` never finish there.)
 	 */
 	insertTimelineItem(user, downloadName, objects) {
-		const now = isoNow();
 		const projectOf = (o) => (o.kind === 'project' ? o.row.id : (o.row.project ?? null));
-		const item = this.store.t.timeline.insert({
+		return this.timeline.create({
 			type: 'download',
 			name: `Download ${downloadName}`,
-			state: 'QUEUED',
-			progress: 0,
-			created_date: now,
-			modified_date: now,
-			start_date: null,
-			end_date: null,
-			user: user.id,
+			user,
 			project: objects.length ? projectOf(objects[0]) : null,
-			task: null,
-			script_task: null,
-			target: null,
-			inputs: null,
-			output: '',
-			log: `${now} download queued\n`,
-			error: null,
-			exit_code: null,
-			related_objects: objects.map(({ kind, row }) => ({ id: row.id, content_type: kind })),
-			sim: null,
+			related: objects.map(({ kind, row }) => ({ id: row.id, content_type: kind })),
+			armed: false,
 		});
-		this.store.changed();
-		return item;
 	}
 
 	/** Computes every entry's CRC-32, one file after another. */

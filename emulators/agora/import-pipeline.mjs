@@ -29,20 +29,13 @@ export const IMPORT_STATES = {
 	FINISHED: 5,
 };
 
-/** Marks import timeline items as driven by the pipeline, not by the timeline's own clock. */
-export function reserveImportItems(timeline) {
-	const isImport = (item) => item?.sim?.kind === 'import';
-	const arm = timeline.arm.bind(timeline);
-	const advance = timeline.advance.bind(timeline);
-	timeline.arm = (item) => (isImport(item) ? undefined : arm(item));
-	timeline.advance = (id) => (isImport(timeline.t.timeline.get(id)) ? undefined : advance(id));
-}
-
 export class ImportPipeline {
 	constructor({ store, model, timeline, config, imports }) {
 		this.store = store;
 		this.model = model;
 		this.timeline = timeline;
+		// Import items move with the session's states, which this pipeline drives.
+		timeline.reserve('import');
 		this.config = config;
 		this.imports = imports;
 		this.objects = new ImportObjects({ store, model });

@@ -38,7 +38,7 @@ import { BlobStore } from './blobs.mjs';
 import { buildConfig } from './config.mjs';
 import { createControlRouter } from './control-routes.mjs';
 import { DataModel } from './data-model.mjs';
-import { ImportPipeline, reserveImportItems } from './import-pipeline.mjs';
+import { ImportPipeline } from './import-pipeline.mjs';
 import { ImportStore } from './imports.mjs';
 import {
 	ApiError,
@@ -78,7 +78,6 @@ export async function startAgoraEmulator(options = {}) {
 	const repr = createRepresenter(store, access);
 	const auth = new Auth(store, config);
 	const timeline = new Timeline({ store, config, model });
-	reserveImportItems(timeline);
 	const imports = new ImportStore(config.dataDir);
 	const importer = new ImportPipeline({ store, model, timeline, config, imports });
 	const faults = createFaultInjector({ extended: true, persist: imports.faultPersistence() });

@@ -24,14 +24,25 @@ export class Timeline {
 		this.model = model;
 		this.timers = new Map();
 		this.running = false;
+		/** sim kinds whose items another module drives (imports): the clock leaves them alone */
+		this.reserved = new Set();
+	}
+
+	/** Items whose `sim.kind` is `kind` are advanced by their owner, never by this clock. */
+	reserve(kind) {
+		this.reserved.add(kind);
+	}
+
+	isReserved(item) {
+		return this.reserved.has(item?.sim?.kind);
 	}
 
 	get t() {
 		return this.store.t;
 	}
 
-	/** Creates a QUEUED item and starts its clock. */
-	create({ type, name, user, project = null, sim = null, related = [], fields = {} }) {
+	/** Creates a QUEUED item and starts its clock (`armed: false`: its owner moves it on). */
+	create({ type, name, user, project = null, sim = null, related = [], fields = {}, armed = true }) {
 		const now = isoNow();
 		const item = this.t.timeline.insert({
 			type,
@@ -57,7 +68,7 @@ export class Timeline {
 			sim,
 		});
 		this.store.changed();
-		this.arm(item);
+		if (armed) this.arm(item);
 		return item;
 	}
 
@@ -83,7 +94,7 @@ export class Timeline {
 	}
 
 	arm(item) {
-		if (!this.running || TERMINAL_TIMELINE_STATES.has(item.state)) return;
+		if (!this.running || this.isReserved(item) || TERMINAL_TIMELINE_STATES.has(item.state)) return;
 		clearTimeout(this.timers.get(item.id));
 		const timer = setTimeout(() => {
 			this.timers.delete(item.id);
@@ -95,7 +106,7 @@ export class Timeline {
 
 	advance(id) {
 		const item = this.t.timeline.get(id);
-		if (!item || TERMINAL_TIMELINE_STATES.has(item.state)) return;
+		if (!item || this.isReserved(item) || TERMINAL_TIMELINE_STATES.has(item.state)) return;
 		const now = isoNow();
 		item.modified_date = now;
 		if (item.state === 'QUEUED' || item.state === 'IDLE') {

@@ -123,6 +123,11 @@ export async function storeStream(
 	return { binary, bytes, digests };
 }
 
+/** Throughput for summaries, one decimal: bytes over seconds in MiB/s. */
+export function mibPerSecond(bytes: number, seconds: number): number {
+	return Math.round((bytes / 1024 / 1024 / Math.max(0.001, seconds)) * 10) / 10;
+}
+
 /** "12.3 MiB" for log lines and summaries. */
 export function formatBytes(bytes: number): string {
 	const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

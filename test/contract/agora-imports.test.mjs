@@ -5,7 +5,6 @@
 // the process's memory is what is tested.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -14,7 +13,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { startAgoraChild, stopAgoraChild } from '../lib/agora-child.mjs';
 import { startAgoraEmulator } from '../../emulators/agora/server.mjs';
 import { apiKeyAuth, KEYS, tokenAuth } from '../../emulators/agora/testing.mjs';
 import { createClient, pollUntil } from '../../emulators/lib/contract-client.mjs';
@@ -24,7 +23,6 @@ import {
 	receiveMultipart,
 } from '../../emulators/lib/multipart-stream.mjs';
 
-const SERVER = fileURLToPath(new URL('../../emulators/agora/server.mjs', import.meta.url));
 const sha1 = (b) => createHash('sha1').update(b).digest('hex');
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 
@@ -1415,32 +1413,6 @@ describe("GyroTools' connectors, request for request", () => {
 
 // ---- durability, memory and crashes (child processes) ----
 
-/** Starts the CLI emulator; resolves once it printed its URL. */
-async function startChild(args) {
-	const child = spawn(process.execPath, [SERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', (c) => (stdout += c));
-	child.stderr.on('data', (c) => (stderr += c));
-	const exited = new Promise((resolve) =>
-		child.on('exit', (code, signal) => resolve({ code, signal })),
-	);
-	await pollUntil(() => stdout.includes('\n') || child.exitCode !== null, {
-		timeoutMs: 10_000,
-		description: 'the emulator to start',
-	});
-	if (!stdout.includes('\n')) throw new Error(`emulator did not start: ${stderr}`);
-	const { url } = JSON.parse(stdout.split('\n')[0]);
-	return { child, url, exited, stderr: () => stderr };
-}
-
-async function stopChild(emu) {
-	if (emu && emu.child.exitCode === null && emu.child.signalCode === null) {
-		emu.child.kill('SIGTERM');
-		await emu.exited;
-	}
-}
-
 const rssBytes = (pid) => {
 	try {
 		const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -1453,7 +1425,7 @@ const rssBytes = (pid) => {
 describe('child process: streaming, crash points and restarts', () => {
 	test('a 300 MiB chunk is streamed to disk: the emulator stays below 150 MiB RSS', async (t) => {
 		const dataDir = join(workDir, 'big');
-		const emu = await startChild(['--port', '0', '--data-dir', dataDir, '--step-ms', '20']);
+		const emu = await startAgoraChild(['--port', '0', '--data-dir', dataDir, '--step-ms', '20']);
 		let maxRss = 0;
 		const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssBytes(emu.child.pid))), 20);
 		try {
@@ -1508,14 +1480,14 @@ describe('child process: streaming, crash points and restarts', () => {
 			assert.ok(maxRss < 150 * MiB, `max RSS ${(maxRss / MiB).toFixed(1)} MiB`);
 		} finally {
 			clearInterval(sampler);
-			await stopChild(emu);
+			await stopAgoraChild(emu);
 		}
 	});
 
 	test('--crash-at-chunks 3,7: exits 75 twice; restarted, the session, its chunks and the receipts are intact', async () => {
 		const dataDir = join(workDir, 'crash');
 		const flags = ['--data-dir', dataDir, '--step-ms', '20', '--crash-at-chunks', '3,7'];
-		let emu = await startChild(['--port', '0', ...flags]);
+		let emu = await startAgoraChild(['--port', '0', ...flags]);
 		const port = new URL(emu.url).port;
 		const auth = apiKeyAuth('alice');
 		const client = createClient(emu.url, { authorization: auth });
@@ -1545,7 +1517,7 @@ describe('child process: streaming, crash points and restarts', () => {
 					if (e.code === 'ERR_ASSERTION') throw e;
 					const { code } = await emu.exited;
 					exits.push(code);
-					emu = await startChild(['--port', port, ...flags]);
+					emu = await startAgoraChild(['--port', port, ...flags]);
 					const flow = (await client.get('/api/v1/flowfile/crash-file/')).data;
 					pending = pending.filter((n) => !flow.chunks.includes(n));
 				}
@@ -1579,18 +1551,18 @@ describe('child process: streaming, crash points and restarts', () => {
 			const [df] = (await client.get(`${path}result/`)).data.datafiles;
 			assert.equal(df.sha1, sha1(bytes));
 			// A clean restart keeps the finished session and its result.
-			await stopChild(emu);
-			emu = await startChild(['--port', port, ...flags]);
+			await stopAgoraChild(emu);
+			emu = await startAgoraChild(['--port', port, ...flags]);
 			const again = (await client.get(`${path}result/`)).data.datafiles;
 			assert.deepEqual(again, [df]);
 		} finally {
-			await stopChild(emu);
+			await stopAgoraChild(emu);
 		}
 	});
 
 	test('--crash-at-chunk 2 --crash-when after: the stored chunk survives but was never confirmed', async () => {
 		const dataDir = join(workDir, 'crash-after');
-		let emu = await startChild([
+		let emu = await startAgoraChild([
 			'--port',
 			'0',
 			'--data-dir',
@@ -1610,7 +1582,7 @@ describe('child process: streaming, crash points and restarts', () => {
 			assert.equal((await sendChunk(emu.url, path, bytes, { ...opts, number: 1 })).status, 200);
 			await assert.rejects(sendChunk(emu.url, path, bytes, { ...opts, number: 2 }));
 			assert.equal((await emu.exited).code, 75);
-			emu = await startChild(['--port', port, '--data-dir', dataDir]);
+			emu = await startAgoraChild(['--port', port, '--data-dir', dataDir]);
 			const flow = (await client.get('/api/v2/flowfile/after-file/')).data;
 			assert.deepEqual(flow.chunks, [1, 2]);
 			for (const number of [3, 4])
@@ -1622,14 +1594,14 @@ describe('child process: streaming, crash points and restarts', () => {
 				[4, 1, 0, [1, 3, 4]],
 			);
 		} finally {
-			await stopChild(emu);
+			await stopAgoraChild(emu);
 		}
 	});
 
 	test('an import killed in state 4 resumes after a restart and commits once', async () => {
 		const dataDir = join(workDir, 'kill-import');
 		const flags = ['--data-dir', dataDir, '--step-ms', '150'];
-		let emu = await startChild(['--port', '0', ...flags]);
+		let emu = await startAgoraChild(['--port', '0', ...flags]);
 		const port = new URL(emu.url).port;
 		const client = createClient(emu.url, { authorization: tokenAuth('alice') });
 		try {
@@ -1648,7 +1620,7 @@ describe('child process: streaming, crash points and restarts', () => {
 			});
 			emu.child.kill('SIGKILL');
 			await emu.exited;
-			emu = await startChild(['--port', port, ...flags]);
+			emu = await startAgoraChild(['--port', port, ...flags]);
 			const { last } = await waitForImport(client, path);
 			assert.equal(last.state, 5);
 			const session = (await client.get(path)).data;
@@ -1664,12 +1636,12 @@ describe('child process: streaming, crash points and restarts', () => {
 			const item = (await client.get(`/api/v2/timelineitem/${session.timeline_items[0]}/`)).data;
 			assert.equal(item.state, 'FINISHED');
 		} finally {
-			await stopChild(emu);
+			await stopAgoraChild(emu);
 		}
 	});
 
 	test('CLI fault flags: --rate-reset, --rate503 and --fault-routes', async () => {
-		let emu = await startChild([
+		let emu = await startAgoraChild([
 			'--port',
 			'0',
 			'--rate-reset',
@@ -1688,9 +1660,9 @@ describe('child process: streaming, crash points and restarts', () => {
 				[1, ['/api/v2/importsession/', '/api/v1/import/'], 2],
 			);
 		} finally {
-			await stopChild(emu);
+			await stopAgoraChild(emu);
 		}
-		emu = await startChild([
+		emu = await startAgoraChild([
 			'--port',
 			'0',
 			'--rate503',
@@ -1706,7 +1678,7 @@ describe('child process: streaming, crash points and restarts', () => {
 			);
 			assert.equal((await client.post('/api/v1/import/', { json: {} })).status, 201);
 		} finally {
-			await stopChild(emu);
+			await stopAgoraChild(emu);
 		}
 	});
 

@@ -25,6 +25,14 @@ export function startAgoraChild(args) {
 	});
 }
 
+/** Stops a child started by startAgoraChild (SIGTERM, then waits for it to exit). */
+export async function stopAgoraChild(running) {
+	if (running && running.child.exitCode === null && running.child.signalCode === null) {
+		running.child.kill('SIGTERM');
+		await running.exited;
+	}
+}
+
 /**
  * Keeps the emulator running: whenever it exits on its own it is started again with the same
  * arguments (a fixed --port and --data-dir). `stop()` ends it for good; `restarts` counts.
@@ -45,10 +53,7 @@ export async function superviseAgoraChild(args) {
 	return Object.assign(state, {
 		async stop() {
 			stopping = true;
-			if (current.child.exitCode === null && current.child.signalCode === null) {
-				current.child.kill('SIGTERM');
-				await current.exited;
-			}
+			await stopAgoraChild(current);
 		},
 	});
 }

@@ -5,7 +5,7 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { formatBytes } from '../../shared/binaryFiles';
+import { formatBytes, mibPerSecond } from '../../shared/binaryFiles';
 import { downloadToBinary } from '../../shared/download';
 import { invalidParameter } from '../../shared/errors';
 import { fetchAll } from '../../shared/lists';
@@ -92,7 +92,7 @@ export async function downloadZip({ ctx, itemIndex, params }: OperationContext):
 	const fileName = String(options.fileName || ready.download_name || `agora-download-${id}.zip`);
 	const started = Date.now();
 	const stored = await downloadToBinary(ctx, agora, { path: routes.stream(id), fileName, fallbackName: fileName, mimeType: 'application/zip', itemIndex });
-	const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+	const seconds = (Date.now() - started) / 1000;
 	const expected = Number(ready.total_size);
 	if (expected > 0 && stored.bytes !== expected)
 		throw new NodeOperationError(ctx.getNode(), `Download ${id} is incomplete: ${stored.bytes} of ${expected} bytes arrived`, { itemIndex, description: 'Run the node again; the archive is fetched anew.' });
@@ -105,7 +105,7 @@ export async function downloadZip({ ctx, itemIndex, params }: OperationContext):
 				size: stored.bytes,
 				objects: objects.map(({ type, id: objectId }) => ({ type, id: objectId })),
 				transferSeconds: Math.round(seconds * 100) / 100,
-				throughputMiBps: Math.round((stored.bytes / 1024 / 1024 / seconds) * 10) / 10,
+				throughputMiBps: mibPerSecond(stored.bytes, seconds),
 			} as IDataObject,
 			binary: { [String(params.outputField || 'data')]: stored.binary },
 		},

@@ -3,7 +3,7 @@
  * output's summary: bytes sent and skipped (already on the server), elapsed time, throughput.
  */
 import type { IDataObject, Logger } from 'n8n-workflow';
-import { formatBytes } from '../../../shared/binaryFiles';
+import { formatBytes, mibPerSecond } from '../../../shared/binaryFiles';
 
 const LOG_EVERY_MS = 5000;
 
@@ -47,8 +47,7 @@ export class UploadProgress {
 	}
 
 	throughputMiBps(): number {
-		const seconds = Math.max(0.001, (Date.now() - this.started) / 1000);
-		return this.bytesSent / 1024 / 1024 / seconds;
+		return mibPerSecond(this.bytesSent, (Date.now() - this.started) / 1000);
 	}
 
 	summary(): IDataObject {
@@ -57,7 +56,7 @@ export class UploadProgress {
 			bytesSent: this.bytesSent,
 			bytesAlreadyOnServer: this.bytesSkipped,
 			uploadSeconds: Math.round((Date.now() - this.started) / 100) / 10,
-			throughputMiBps: Math.round(this.throughputMiBps() * 10) / 10,
+			throughputMiBps: this.throughputMiBps(),
 		};
 	}
 }

@@ -54,19 +54,16 @@ async function collectFiles(op: OperationContext, itemIndexes: number[]): Promis
 	return files;
 }
 
-function chunkSettings(params: ParameterValues, importId: number, routes: ImportRoutes, resume: boolean, itemIndex: number): ChunkSettings {
+/** The chunking and retry settings from the options (checked before any request). */
+function transferSettings(params: ParameterValues): Pick<ChunkSettings, 'chunkSize' | 'chunkHashes' | 'policy'> {
 	const options = (params.options ?? {}) as IDataObject;
 	const chunkMiB = Number(options.chunkSizeMiB ?? 16);
 	if (!(chunkMiB >= 1 && chunkMiB <= 1024)) invalidParameter('Chunk Size (MiB)', `${chunkMiB} is out of range`, 'Use a chunk size from 1 to 1024 MiB (16 is a good default; the Python connector uses 100).');
 	const retries = Number(options.retries ?? 10);
 	return {
-		importId,
-		routes,
 		chunkSize: Math.round(chunkMiB * MiB),
 		chunkHashes: options.chunkHashes !== false,
-		resume,
 		policy: { ...TRANSFER_RETRY_POLICY, maxRetries: Math.max(0, Math.floor(retries)) },
-		itemIndex,
 	};
 }
 
@@ -159,15 +156,15 @@ export async function uploadFiles(op: OperationContext): Promise<INodeExecutionD
 	const relations = resolveRelations(params, files.map((f) => f.path));
 	const routes = importRoutes((await loadCredentials(ctx, agora, itemIndex)).routeSet);
 	const template = await templateFromParameters(op, files.map((f) => f.path), target === 'exam' ? targetId : undefined);
-	const settings0 = chunkSettings(params, 0, routes, false, itemIndex);
+	const transfer = transferSettings(params);
 	const waitForIt = options.waitForImport !== false;
 	const timeoutSeconds = Number(options.timeout ?? 3600);
 
 	if (template) files.push({ file: template.file, path: template.path, isTemplate: true });
 
-	const session = await openSession(op, routes, target === 'folder' ? targetId : undefined, settings0.policy);
+	const session = await openSession(op, routes, target === 'folder' ? targetId : undefined, transfer.policy);
 	const importId = session.id;
-	const settings = { ...settings0, importId, resume: session.resumed };
+	const settings: ChunkSettings = { ...transfer, importId, routes, resume: session.resumed, itemIndex };
 	const progress = new UploadProgress(ctx.logger, importId, files.reduce((sum, f) => sum + f.file.size, 0));
 	const sent: SentFile[] = [];
 	if (!session.complete) {
