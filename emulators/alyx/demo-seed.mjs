@@ -62,7 +62,8 @@ export function seedDemoData(store) {
 		users: [alice.id],
 		json: null,
 	});
-	for (const name of ['trials.table', 'wheel.position', 'wheel.timestamps'])
+	// scan.metrics: the MRIQC report of an MRI scan, registered by the scanner-to-analysis example.
+	for (const name of ['trials.table', 'wheel.position', 'wheel.timestamps', 'scan.metrics'])
 		if (!t.dataset_types.by('name', name).length)
 			t.dataset_types.insert({
 				id: fixtureId('datasettype', name),

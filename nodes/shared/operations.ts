@@ -280,8 +280,11 @@ export async function executeResources(
 		} catch (error) {
 			const nodeError = asNodeError(ctx, error, itemIndex);
 			if (ctx.continueOnFail()) {
+				// `error` on the item is what n8n looks for to send it down the node's error output
+				// ("On Error: Continue (using error output)"); the JSON keeps the readable message.
 				output.push({
 					json: { error: nodeError.message, description: nodeError.description ?? null },
+					error: nodeError,
 					pairedItem: { item: itemIndex },
 				});
 				continue;

@@ -83,11 +83,11 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getFreePort } from './free-port.mjs';
-import { DEFAULT_N8N_VERSION, ensureN8n, n8nBin, n8nDir } from './n8n-install.mjs';
+import { ensureN8n, n8nBin, n8nDir, nodeFor, selectedN8nVersion } from './n8n-install.mjs';
 import { runCommand, spawnTracked, tail, terminate } from './process.mjs';
 
 /** True when ensureN8n() finished for this version (its marker file exists). */
-export function isN8nInstalled(version = DEFAULT_N8N_VERSION) {
+export function isN8nInstalled(version = selectedN8nVersion()) {
 	return existsSync(join(n8nDir(version), '.installed')) && existsSync(n8nBin(version));
 }
 
@@ -160,7 +160,7 @@ function toResult(run, extra = {}) {
 export async function createN8nInstance({
 	userFolder,
 	port,
-	version = DEFAULT_N8N_VERSION,
+	version = selectedN8nVersion(),
 	env = {},
 	log = () => {},
 	install = false,
@@ -176,6 +176,8 @@ export async function createN8nInstance({
 		ensureN8n({ version, log });
 	}
 	const bin = n8nBin(version);
+	const nodeBinary = nodeFor(version, log).node;
+	const legacyCli = Number(version.split('.')[0]) < 2;
 	const n8nRequire = createRequire(join(dirname(dirname(bin)), 'package.json'));
 	port = port ?? (await getFreePort());
 
@@ -230,6 +232,9 @@ export async function createN8nInstance({
 			N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true', // the 2.x default, stated explicitly
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+			// n8n 1.123 defaults to an expression engine on isolated-vm, a native module that needs
+			// Node 22 and whose build npm skipped; the classic engine is what every other host runs.
+			N8N_EXPRESSION_ENGINE: 'legacy',
 			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 			// Fixed default 5679 would collide between a running server and a CLI call.
 			N8N_RUNNERS_BROKER_PORT: String(await getFreePort()),
@@ -240,7 +245,7 @@ export async function createN8nInstance({
 
 	async function cli(args, { timeoutMs = 120000, env: extraEnv } = {}) {
 		log(`n8n ${args.join(' ')}`);
-		return runCommand(process.execPath, [bin, ...args], {
+		return runCommand(nodeBinary, [bin, ...args], {
 			env: await envFor(extraEnv),
 			cwd: userFolder,
 			timeoutMs,
@@ -483,7 +488,8 @@ export async function createN8nInstance({
 		 * only on restart, so a running instance is restarted.
 		 */
 		async publish(workflowId, { restart = true } = {}) {
-			const r = await cli(['publish:workflow', `--id=${workflowId}`]);
+			// n8n 1.x has no publish:workflow; it activates with update:workflow --active=true.
+			const r = await cli(legacyCli ? ['update:workflow', `--id=${workflowId}`, '--active=true'] : ['publish:workflow', `--id=${workflowId}`]);
 			// The command logs errors but may still exit 0; check both.
 			if (r.code !== 0 || /Error updating database|not found/i.test(r.stdout + r.stderr)) {
 				throw cliFailure(`publish:workflow --id=${workflowId}`, r);
@@ -496,7 +502,7 @@ export async function createN8nInstance({
 		},
 
 		async unpublish(workflowId) {
-			const r = await cli(['unpublish:workflow', `--id=${workflowId}`]);
+			const r = await cli(legacyCli ? ['update:workflow', `--id=${workflowId}`, '--active=false'] : ['unpublish:workflow', `--id=${workflowId}`]);
 			if (r.code !== 0) throw cliFailure(`unpublish:workflow --id=${workflowId}`, r);
 		},
 
@@ -510,7 +516,7 @@ export async function createN8nInstance({
 			const fd = openSync(logFile, 'a');
 			let child;
 			try {
-				child = spawnTracked(process.execPath, [bin, 'start'], {
+				child = spawnTracked(nodeBinary, [bin, 'start'], {
 					env: await envFor(),
 					cwd: userFolder,
 					stdio: ['ignore', fd, fd],

@@ -209,6 +209,10 @@ describe('Alyx register files', () => {
 		nock(BASE).post('/register-file').reply(201, [{ id: 'd9' }]);
 		const { items } = await run([{ ...base, sessionPath: 'bad', filenames: 'a.npy', options: {} }, { ...base, filenames: 'alf/a.npy', options: {} }], { continueOnFail: true });
 		expect(items[0]).toMatchObject({ json: { error: expect.stringMatching(/Session Path/) }, pairedItem: { item: 0 } });
+		// n8n sends an item down the error output ("Continue (using error output)") only when the
+		// item carries the error itself; the JSON alone (two keys) would stay on the main output.
+		expect(items[0].error?.message).toMatch(/Session Path/);
 		expect(items[1]).toMatchObject({ json: { id: 'd9' }, pairedItem: { item: 1 } });
+		expect(items[1].error).toBeUndefined();
 	});
 });
