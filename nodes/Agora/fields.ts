@@ -16,7 +16,7 @@ export const examLocator = locator('exam', 'Exam', 'searchExams', 'The exam (stu
 export const seriesLocator = locator('series', 'Series', 'searchSeries', 'The series');
 export const datasetLocator = locator('dataset', 'Dataset', 'searchDatasets', 'The dataset');
 export const taskLocator = locator('task', 'Task', 'searchTasks', 'The task definition');
-export const idField = (displayName: string): INodeProperties => ({ displayName, name: 'id', type: 'string', default: '', required: true, placeholder: 'e.g. 42' });
+export const idField = (displayName: string, description: string): INodeProperties => ({ displayName, name: 'id', type: 'string', default: '', required: true, placeholder: 'e.g. 42', description });
 
 export const query = (key: string, transform?: SendSpec['transform']): SendSpec => ({ in: 'query', key, transform });
 

@@ -22,6 +22,7 @@ export class AlyxTrigger implements INodeType {
 			{
 				displayName: 'Trigger On',
 				name: 'event',
+				description: 'The kind of new record that starts the workflow',
 				type: 'options',
 				options: [
 					{ name: 'New Dataset', value: 'dataset', description: 'A dataset was created (e.g. by registering files)' },

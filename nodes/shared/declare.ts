@@ -19,7 +19,8 @@ interface Common {
 }
 
 function article(noun: string): string {
-	return /^[aeiou]/i.test(noun) ? 'an' : 'a';
+	// "a user", "a unit": a u that sounds like "you" takes "a".
+	return /^([aeio]|u(?!s|ni))/i.test(noun) ? 'an' : 'a';
 }
 
 export function getOperation(options: Common & { locator: INodeProperties; fields?: FieldSpec[] }): OperationSpec {

@@ -31,6 +31,44 @@ test('the tarball holds only what n8n loads', () => {
 	assert.ok(!packed.files.some((f) => /\.test\.|emulators\/|scripts\//.test(f)), 'no tests, emulators or scripts');
 });
 
+test('the tarball stays small: under 1 MiB packed, 4 MiB unpacked', () => {
+	// n8n downloads and unpacks the tarball on every install; bench/results.md records the figures.
+	assert.ok(packed.size > 10 * 1024, `packed size ${packed.size} bytes: the build is missing from the tarball`);
+	assert.ok(packed.size < 1024 * 1024, `packed size ${packed.size} bytes is over 1 MiB`);
+	assert.ok(packed.unpackedSize < 4 * 1024 * 1024, `unpacked size ${packed.unpackedSize} bytes is over 4 MiB`);
+	assert.ok(packed.files.length < 1000, `${packed.files.length} files`);
+	for (const top of ['package.json', 'README.md', 'LICENSE.md']) assert.ok(packed.files.includes(top), `${top} is in the tarball`);
+});
+
+test('the publish workflow publishes to npm with provenance from a tag', () => {
+	const file = join(repoRoot, '.github', 'workflows', 'publish.yml');
+	assert.ok(existsSync(file), '.github/workflows/publish.yml exists');
+	// Comments explain the setup; only the workflow itself counts.
+	const workflow = readFileSync(file, 'utf8')
+		.split('\n')
+		.filter((line) => !/^\s*#/.test(line))
+		.join('\n');
+	assert.match(workflow, /^on:\s*\n\s+push:\s*\n\s+tags:/m, 'runs on tag pushes');
+	assert.match(workflow, /^\s+id-token:\s*write\s*$/m, 'may mint the OIDC token that signs the provenance statement');
+	assert.match(workflow, /^\s+contents:\s*read\s*$/m, 'least privilege otherwise');
+	const publish = workflow.split('\n').filter((line) => /\bnpm publish\b/.test(line));
+	assert.equal(publish.length, 1, 'exactly one npm publish');
+	assert.match(publish[0], /--provenance\b/);
+	assert.match(publish[0], /--access public\b/);
+	assert.match(workflow, /run: npm run build/, 'publishes a fresh build (dist is not committed)');
+});
+
+test('the CI workflow installs and runs every test on pushes and pull requests with Node 20', () => {
+	const file = join(repoRoot, '.github', 'workflows', 'ci.yml');
+	assert.ok(existsSync(file), '.github/workflows/ci.yml exists');
+	const workflow = readFileSync(file, 'utf8');
+	assert.match(workflow, /^\s+push:/m);
+	assert.match(workflow, /^\s+pull_request:/m);
+	assert.match(workflow, /node-version: '20'/);
+	assert.match(workflow, /run: npm install\s*$/m);
+	assert.match(workflow, /run: npm test\s*$/m);
+});
+
 test('package.json follows the community package rules', () => {
 	assert.deepEqual(Object.keys(pkg.dependencies ?? {}), [], 'no runtime dependencies');
 	assert.deepEqual(pkg.peerDependencies, { 'n8n-workflow': '*' });

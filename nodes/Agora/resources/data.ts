@@ -20,13 +20,13 @@ export const seriesResource: ResourceSpec = {
 	name: 'Series',
 	description: 'One acquisition of an exam, with its datasets',
 	operations: [
-		getOperation({ resource: 'series', noun: 'series', path: '/api/v2/series/{series}/', locator: seriesLocator, description: 'Get a series' }),
+		getOperation({ resource: 'series', noun: 'series', path: '/api/v2/series/{series}/', locator: seriesLocator, description: 'Get a series by ID. Returns the series record with its name and exam.' }),
 		getManyOperation({
 			resource: 'series',
 			noun: 'series',
 			plural: 'series',
 			path: '/api/v2/series/',
-			description: 'List series, optionally of one exam or by name',
+			description: 'List series, optionally of one exam or by name. Returns one item per series.',
 			fields: [
 				optionalFields('Filters', 'filters', [
 					[{ displayName: 'Exam ID', name: 'exam', type: 'number', default: 0, description: 'Only the series of this exam' }, query('exam')],
@@ -39,7 +39,7 @@ export const seriesResource: ResourceSpec = {
 			operation: 'getDatasets',
 			name: 'Get Datasets',
 			action: 'Get the datasets of a series',
-			description: 'List the datasets of a series',
+			description: 'List the datasets of a series. Returns one item per dataset.',
 			method: 'GET',
 			path: '/api/v2/series/{series}/datasets/',
 			list: true,
@@ -50,7 +50,7 @@ export const seriesResource: ResourceSpec = {
 			operation: 'getRelations',
 			name: 'Get Relations',
 			action: 'Get the related objects of a series',
-			description: 'List the objects related to a series, e.g. its reference scans (the other end of each relation)',
+			description: 'List the objects related to a series, e.g. its reference scans. Returns one item per relation with the object at its other end.',
 			method: 'GET',
 			path: '/api/v1/serie/{series}/datarelations/',
 			fields: [{ property: seriesLocator, send: { in: 'path' } }],
@@ -79,18 +79,18 @@ export const datasetResource: ResourceSpec = {
 	name: 'Dataset',
 	description: 'A set of files of one type (DICOM, raw data, NIfTI, ...)',
 	operations: [
-		getOperation({ resource: 'dataset', noun: 'dataset', path: '/api/v2/dataset/{dataset}/', locator: datasetLocator, description: 'Get a dataset with its type, size and series' }),
+		getOperation({ resource: 'dataset', noun: 'dataset', path: '/api/v2/dataset/{dataset}/', locator: datasetLocator, description: 'Get a dataset by ID. Returns the dataset with its type, size and series.' }),
 		getManyOperation({
 			resource: 'dataset',
 			noun: 'dataset',
 			plural: 'datasets',
 			path: '/api/v2/dataset/',
-			description: 'List datasets, optionally of one series, by type or by name',
+			description: 'List datasets, optionally of one series, by type or by name. Returns one item per dataset.',
 			fields: [
 				optionalFields('Filters', 'filters', [
 					textFilter('Name Contains', 'name', 'name__icontains', 'Only datasets whose name contains this text'),
 					[{ displayName: 'Series ID', name: 'series', type: 'number', default: 0, description: 'Only the datasets of this series' }, query('series')],
-					[{ displayName: 'Type', name: 'type', type: 'options', options: DATASET_TYPES, default: 300 }, query('type')],
+					[{ displayName: 'Type', name: 'type', description: 'Only datasets of this type', type: 'options', options: DATASET_TYPES, default: 300 }, query('type')],
 				]),
 			],
 		}),
@@ -99,7 +99,7 @@ export const datasetResource: ResourceSpec = {
 			operation: 'getDatafiles',
 			name: 'Get Datafiles',
 			action: 'Get the datafiles of a dataset',
-			description: 'List the files of a dataset with their relative path, original file name, size and SHA-1',
+			description: 'List the files of a dataset. Returns one item per datafile with its relative path, original file name, size and SHA-1.',
 			method: 'GET',
 			path: '/api/v2/dataset/{dataset}/datafiles/',
 			list: true,
@@ -110,10 +110,10 @@ export const datasetResource: ResourceSpec = {
 			operation: 'getParameter',
 			name: 'Get Parameter',
 			action: 'Get an acquisition parameter of a dataset',
-			description: 'Get one acquisition parameter of a dataset by its exact name, e.g. EX_ACQ_echo_time; returns its value and the parameter set it is in',
+			description: 'Get one acquisition parameter of a dataset by its exact name, e.g. EX_ACQ_echo_time. Returns its value and the parameter set it is in.',
 			fields: [
 				{ property: datasetLocator },
-				{ property: { displayName: 'Parameter Name', name: 'parameterName', type: 'string', default: '', required: true, placeholder: 'e.g. EX_ACQ_echo_time' } },
+				{ property: { displayName: 'Parameter Name', name: 'parameterName', description: 'The exact name of the acquisition parameter', type: 'string', default: '', required: true, placeholder: 'e.g. EX_ACQ_echo_time' } },
 			],
 			execute: async (op: OperationContext) => {
 				const wanted = String(op.params.parameterName);
@@ -128,7 +128,7 @@ export const datasetResource: ResourceSpec = {
 			operation: 'searchParameters',
 			name: 'Search Parameters',
 			action: 'Search the acquisition parameters of a dataset',
-			description: 'List the acquisition parameters of a dataset whose name starts with (or contains) a text; one item per parameter',
+			description: 'List the acquisition parameters of a dataset whose name starts with (or contains) a text. Returns one item per parameter.',
 			fields: [
 				{ property: datasetLocator },
 				{ property: { displayName: 'Name Contains', name: 'search', type: 'string', default: '', placeholder: 'e.g. EX_GEO', description: 'Text the parameter name contains (not case-sensitive); empty lists every parameter' } },
@@ -151,10 +151,10 @@ export const datafileResource: ResourceSpec = {
 			operation: 'get',
 			name: 'Get',
 			action: 'Get a datafile',
-			description: 'Get a datafile record: relative path, original file name, size and SHA-1',
+			description: 'Get a datafile record by ID. Returns its relative path, original file name, size and SHA-1.',
 			method: 'GET',
 			path: '/api/v2/datafile/{id}/',
-			fields: [{ property: idField('Datafile ID'), send: { in: 'path' } }],
+			fields: [{ property: idField('Datafile ID', 'The ID of the datafile (from Get Datafiles of a dataset)'), send: { in: 'path' } }],
 		},
 	],
 };
@@ -169,17 +169,17 @@ export const patientResource: ResourceSpec = {
 			operation: 'get',
 			name: 'Get',
 			action: 'Get a patient',
-			description: 'Get a patient with name, patient ID, birth date, sex and weight',
+			description: 'Get a patient by ID. Returns the patient with name, patient ID, birth date, sex and weight.',
 			method: 'GET',
 			path: '/api/v2/patient/{id}/',
-			fields: [{ property: idField('Patient ID'), send: { in: 'path' } }],
+			fields: [{ property: idField('Patient ID', 'The Agora ID of the patient record (not the hospital patient ID)'), send: { in: 'path' } }],
 		},
 		getManyOperation({
 			resource: 'patient',
 			noun: 'patient',
 			plural: 'patients',
 			path: '/api/v2/patient/',
-			description: 'List patients, optionally by name or patient ID',
+			description: 'List patients, optionally by name or patient ID. Returns one item per patient.',
 			fields: [
 				optionalFields('Filters', 'filters', [
 					textFilter('Name Contains', 'name', 'name__icontains', 'Only patients whose name contains this text'),
@@ -200,7 +200,7 @@ export const userResource: ResourceSpec = {
 			operation: 'getCurrent',
 			name: 'Get Current',
 			action: 'Get the current user',
-			description: 'Get the account of the credential: username, email, names, institution',
+			description: 'Get the account of the credential. Returns its username, email, names and institution.',
 			method: 'GET',
 			path: '/api/v2/user/me/',
 			fields: [],
@@ -210,15 +210,15 @@ export const userResource: ResourceSpec = {
 			operation: 'updateCurrent',
 			name: 'Update Current',
 			action: 'Update the current user',
-			description: 'Change the first name, last name or email of the account of the credential',
+			description: 'Change the first name, last name or email of the account of the credential. Returns the updated account.',
 			method: 'PATCH',
 			path: '/api/v2/user/me/',
 			idempotent: true,
 			fields: [
 				optionalFields('Update Fields', 'updateFields', [
-					[{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' }, { in: 'body', key: 'email' }],
-					[{ displayName: 'First Name', name: 'firstName', type: 'string', default: '' }, { in: 'body', key: 'first_name' }],
-					[{ displayName: 'Last Name', name: 'lastName', type: 'string', default: '' }, { in: 'body', key: 'last_name' }],
+					[{ displayName: 'Email', name: 'email', description: 'The new email address of the account', type: 'string', placeholder: 'name@email.com', default: '' }, { in: 'body', key: 'email' }],
+					[{ displayName: 'First Name', name: 'firstName', description: 'The new first name of the account', type: 'string', default: '' }, { in: 'body', key: 'first_name' }],
+					[{ displayName: 'Last Name', name: 'lastName', description: 'The new last name of the account', type: 'string', default: '' }, { in: 'body', key: 'last_name' }],
 				]),
 			],
 		},
@@ -227,7 +227,7 @@ export const userResource: ResourceSpec = {
 			noun: 'user',
 			plural: 'users',
 			path: '/api/v2/user/',
-			description: 'List users, optionally by username',
+			description: 'List users, optionally by username. Returns one item per user.',
 			fields: [optionalFields('Filters', 'filters', [textFilter('Username', 'username', 'username', 'Exact username')])],
 		}),
 	],
@@ -237,7 +237,7 @@ export const groupResource: ResourceSpec = {
 	value: 'group',
 	name: 'Group',
 	description: 'User groups',
-	operations: [getManyOperation({ resource: 'group', noun: 'group', plural: 'groups', path: '/api/v2/group/', description: 'List user groups' })],
+	operations: [getManyOperation({ resource: 'group', noun: 'group', plural: 'groups', path: '/api/v2/group/', description: 'List the user groups. Returns one item per group.' })],
 };
 
 export const serverResource: ResourceSpec = {
@@ -250,7 +250,7 @@ export const serverResource: ResourceSpec = {
 			operation: 'getVersion',
 			name: 'Get Version',
 			action: 'Get the server version',
-			description: 'Get the Agora version, e.g. {"server": "agora", "version": "7.14.6"}',
+			description: 'Get the version of the Agora server. Returns e.g. {"server": "agora", "version": "7.14.6"}.',
 			method: 'GET',
 			path: '/api/v1/version/',
 			fields: [],

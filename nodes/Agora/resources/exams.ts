@@ -14,7 +14,7 @@ const examFilters: FieldSpec = optionalFields('Filters', 'filters', [
 	[{ displayName: 'Project ID', name: 'project', type: 'number', default: 0, description: 'Only exams of this project' }, query('project')],
 	[{ displayName: 'Started After', name: 'startedAfter', type: 'dateTime', default: '', description: 'Exams that started at or after this time' }, query('start_time__gte')],
 	[{ displayName: 'Started Before', name: 'startedBefore', type: 'dateTime', default: '', description: 'Exams that started at or before this time' }, query('start_time__lte')],
-	[{ displayName: 'Start Year', name: 'year', type: 'number', default: 2026 }, query('start_time__year')],
+	[{ displayName: 'Start Year', name: 'year', description: 'Only exams that started in this year', type: 'number', default: 2026 }, query('start_time__year')],
 ]);
 
 const waitFields: FieldSpec[] = [
@@ -28,7 +28,7 @@ function transferOperation(kind: 'copy' | 'move'): OperationSpec {
 		operation: kind,
 		name: kind === 'copy' ? 'Copy to Folder' : 'Move to Folder',
 		action: kind === 'copy' ? 'Copy an exam to a folder' : 'Move an exam to a folder',
-		description: `${kind === 'copy' ? 'Copy' : 'Move'} an exam into a folder of a project, wait until Agora has finished, and return the ${kind === 'copy' ? 'new copy' : 'exam'}`,
+		description: `${kind === 'copy' ? 'Copy' : 'Move'} an exam into a folder of a project and wait until Agora has finished. Returns the ${kind === 'copy' ? 'new copy' : 'moved exam'}.`,
 		fields: [{ property: examLocator }, { property: { ...projectLocator, displayName: 'Target Project' } }, { property: { ...folderLocator, displayName: 'Target Folder' } }, ...waitFields],
 		execute: async ({ ctx, itemIndex, params }: OperationContext) => {
 			const exam = Number(params.exam);
@@ -56,7 +56,9 @@ function lockOperation(lock: boolean): OperationSpec {
 		operation: lock ? 'lock' : 'unlock',
 		name: lock ? 'Lock' : 'Unlock',
 		action: lock ? 'Lock an exam' : 'Unlock an exam',
-		description: lock ? 'Lock an exam so that it cannot be changed; returns {exam, locked: true}' : 'Unlock an exam; returns {exam, locked: false}',
+		description: lock
+			? 'Lock an exam so that it cannot be changed. Returns {exam, locked: true}.'
+			: 'Unlock an exam so that it can be changed again. Returns {exam, locked: false}.',
 		fields: [{ property: examLocator }],
 		execute: async ({ ctx, itemIndex, params }: OperationContext) => {
 			await apiJson(ctx, agora, { method: 'POST', path: `/api/v2/exam/${lock ? 'lock_ids' : 'unlock_ids'}/`, body: { ids: [Number(params.exam)] }, idempotent: true }, itemIndex);
@@ -70,14 +72,14 @@ export const examResource: ResourceSpec = {
 	name: 'Exam',
 	description: 'A study: one visit of a patient to a scanner, with its series',
 	operations: [
-		getOperation({ resource: 'exam', noun: 'exam', path: '/api/v2/exam/{exam}/', locator: examLocator, description: 'Get an exam (study) with its patient, scanner and lock state' }),
-		getManyOperation({ resource: 'exam', noun: 'exam', plural: 'exams', path: '/api/v2/exam/', description: 'List exams, optionally by project, name, scanner and start time', fields: [examFilters] }),
+		getOperation({ resource: 'exam', noun: 'exam', path: '/api/v2/exam/{exam}/', locator: examLocator, description: 'Get an exam (study) by ID. Returns the exam with its patient, scanner and lock state.' }),
+		getManyOperation({ resource: 'exam', noun: 'exam', plural: 'exams', path: '/api/v2/exam/', description: 'List exams, optionally by project, name, scanner and start time. Returns one item per exam.', fields: [examFilters] }),
 		{
 			resource: 'exam',
 			operation: 'getSeries',
 			name: 'Get Series',
 			action: 'Get the series of an exam',
-			description: 'List the series of an exam',
+			description: 'List the series of an exam. Returns one item per series.',
 			method: 'GET',
 			path: '/api/v2/exam/{exam}/series/',
 			list: true,
@@ -88,7 +90,7 @@ export const examResource: ResourceSpec = {
 			operation: 'getDatasets',
 			name: 'Get Datasets',
 			action: 'Get the datasets of an exam',
-			description: 'List the datasets attached directly to an exam (not those of its series)',
+			description: 'List the datasets attached directly to an exam (not those of its series). Returns one item per dataset.',
 			method: 'GET',
 			path: '/api/v2/exam/{exam}/datasets/',
 			list: true,
@@ -101,7 +103,7 @@ export const examResource: ResourceSpec = {
 			operation: 'link',
 			name: 'Link to Folder',
 			action: 'Link an exam into a folder',
-			description: 'Show an exam in another folder of the same project without copying it; returns the folder item (keep its ID to unlink)',
+			description: 'Show an exam in another folder of the same project without copying it. Returns the folder item (keep its ID to unlink).',
 			fields: [{ property: examLocator }, { property: { ...folderLocator, displayName: 'Target Folder' } }],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => {
 				const item = await apiJson<IDataObject>(ctx, agora, { method: 'POST', path: `/api/v2/exam/${Number(params.exam)}/link_to/${Number(params.folder)}/`, body: {} }, itemIndex);
@@ -127,7 +129,7 @@ export const examResource: ResourceSpec = {
 			operation: 'getRelations',
 			name: 'Get Relations',
 			action: 'Get the related objects of an exam',
-			description: 'List the objects related to an exam (the other end of each relation)',
+			description: 'List the objects related to an exam. Returns one item per relation with the object at its other end.',
 			method: 'GET',
 			path: '/api/v1/exam/{exam}/datarelations/',
 			fields: [{ property: examLocator, send: { in: 'path' } }],

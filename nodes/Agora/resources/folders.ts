@@ -6,7 +6,7 @@ import { breadcrumb, createFolder, findSubfolder, folderItems, resolveFolderPath
 import { folderLocator } from '../fields';
 import { agora } from '../platform';
 
-const nameField = { property: { displayName: 'Name', name: 'name', type: 'string' as const, default: '', required: true, placeholder: 'e.g. Results' } };
+const nameField = { property: { displayName: 'Name', name: 'name', description: 'The name of the subfolder', type: 'string' as const, default: '', required: true, placeholder: 'e.g. Results' } };
 const recursiveField = {
 	property: { displayName: 'Include Subfolders', name: 'recursive', type: 'boolean' as const, default: false, description: 'Whether to look into subfolders too (links to folders are not followed)' },
 };
@@ -17,7 +17,7 @@ function contentsOperation(operation: string, name: string, kind: 'exam' | 'data
 		operation,
 		name,
 		action: `Get the ${plural} of a folder`,
-		description: `List the ${plural} in a folder, optionally in its subfolders too`,
+		description: `List the ${plural} in a folder, optionally in its subfolders too. Returns one item per ${kind}.`,
 		fields: [{ property: folderLocator }, recursiveField],
 		execute: async ({ ctx, itemIndex, params }: OperationContext) =>
 			(await walkFolder(ctx, Number(params.folder), params.recursive === true, itemIndex)).filter((item) => item.contentType === kind),
@@ -29,13 +29,13 @@ export const folderResource: ResourceSpec = {
 	name: 'Folder',
 	description: 'A folder in a project, holding folders, exams, series and datasets',
 	operations: [
-		getOperation({ resource: 'folder', noun: 'folder', path: '/api/v2/folder/{folder}/', locator: folderLocator, description: 'Get a folder' }),
+		getOperation({ resource: 'folder', noun: 'folder', path: '/api/v2/folder/{folder}/', locator: folderLocator, description: 'Get a folder by ID. Returns the folder record with its name and project.' }),
 		{
 			resource: 'folder',
 			operation: 'getItems',
 			name: 'Get Items',
 			action: 'Get the items of a folder',
-			description: 'List what a folder holds: folders, exams, series and datasets, each with its contentType, folderItemId and whether it is a link',
+			description: 'List what a folder holds: folders, exams, series and datasets. Returns one item per entry with its contentType, folderItemId and whether it is a link.',
 			fields: [{ property: folderLocator }],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => await folderItems(ctx, Number(params.folder), itemIndex),
 		},
@@ -44,7 +44,7 @@ export const folderResource: ResourceSpec = {
 			operation: 'create',
 			name: 'Create',
 			action: 'Create a folder',
-			description: 'Create a subfolder; returns the new folder',
+			description: 'Create a subfolder in a folder. Returns the new folder.',
 			fields: [{ property: { ...folderLocator, displayName: 'Parent Folder' } }, nameField],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => [await createFolder(ctx, Number(params.folder), String(params.name), itemIndex)],
 		},
@@ -53,7 +53,7 @@ export const folderResource: ResourceSpec = {
 			operation: 'getOrCreate',
 			name: 'Get or Create',
 			action: 'Get or create a folder by name',
-			description: 'Get the subfolder with this name, creating it when there is none; returns the folder and whether it was created',
+			description: 'Get the subfolder with this name, creating it when there is none. Returns the folder and whether it was created.',
 			fields: [{ property: { ...folderLocator, displayName: 'Parent Folder' } }, nameField],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => {
 				const parent = Number(params.folder);
@@ -67,10 +67,10 @@ export const folderResource: ResourceSpec = {
 			operation: 'getByPath',
 			name: 'Get by Path',
 			action: 'Get a folder by relative path',
-			description: 'Get the folder at a path relative to a folder, e.g. data/raw or ../results; optionally create missing folders',
+			description: 'Get the folder at a path relative to a folder, e.g. data/raw or ../results, optionally creating missing folders. Returns the folder.',
 			fields: [
 				{ property: { ...folderLocator, displayName: 'Start Folder' } },
-				{ property: { displayName: 'Path', name: 'path', type: 'string', default: '', required: true, placeholder: 'e.g. ../data/my_folder' } },
+				{ property: { displayName: 'Path', name: 'path', description: 'Folder names separated by slashes, relative to the folder above (two dots go up one level)', type: 'string', default: '', required: true, placeholder: 'e.g. ../data/my_folder' } },
 				{ property: { displayName: 'Create Missing Folders', name: 'create', type: 'boolean', default: false, description: 'Whether to create the folders of the path that do not exist yet' } },
 			],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => [
@@ -82,7 +82,7 @@ export const folderResource: ResourceSpec = {
 			operation: 'getBreadcrumb',
 			name: 'Get Breadcrumb',
 			action: 'Get the path of a folder',
-			description: 'Get the folders from the project root to this folder; returns {path: "root/data/x", parentId, folders}',
+			description: 'Get the folders from the project root to this folder. Returns {path: "root/data/x", parentId, folders}.',
 			fields: [{ property: folderLocator }],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => {
 				const crumbs = await breadcrumb(ctx, Number(params.folder), itemIndex);

@@ -24,12 +24,12 @@ export const searchResource: ResourceSpec = {
 			operation: 'quick',
 			name: 'Quick Search',
 			action: 'Search Agora by text',
-			description: 'Full-text search across Agora (or one project) for folders, exams, series, datasets, patients, tasks or tags',
+			description: 'Full-text search across Agora (or one project) for folders, exams, series, datasets, patients, tasks or tags. Returns one item per match.',
 			method: 'GET',
 			path: '/api/v1/search/fulltext/',
 			fields: [
-				{ property: { displayName: 'Text', name: 'text', type: 'string', default: '', required: true, placeholder: 'e.g. wrist' }, send: query('q') },
-				{ property: { displayName: 'Object Type', name: 'objectType', type: 'options', options: SEARCH_TYPES, default: 0 }, send: query('t') },
+				{ property: { displayName: 'Text', name: 'text', description: 'The words to search for', type: 'string', default: '', required: true, placeholder: 'e.g. wrist' }, send: query('q') },
+				{ property: { displayName: 'Object Type', name: 'objectType', description: 'Only matches of this kind of object', type: 'options', options: SEARCH_TYPES, default: 0 }, send: query('t') },
 				optionalFields('Options', 'options', [[{ displayName: 'Project ID', name: 'project', type: 'number', default: 0, description: 'Search only this project' }, undefined]], 'Add Option'),
 			],
 			prepare: (request, params) => {
@@ -43,27 +43,27 @@ export const searchResource: ResourceSpec = {
 			operation: 'query',
 			name: 'AQL Query',
 			action: 'Search Agora with an AQL query',
-			description: 'Run an Agora Query Language search, e.g. exam.name ~ "brain" AND exam.start_time.year = 2024; one item per match',
+			description: 'Run an Agora Query Language search, e.g. exam.name ~ "brain" AND exam.start_time.year = 2024. Returns one item per match.',
 			method: 'POST',
 			path: '/api/v2/search/query/',
 			idempotent: true,
 			fields: [
-				{ property: { displayName: 'Query', name: 'query', type: 'string', typeOptions: { rows: 3 }, default: '', required: true, placeholder: 'exam.name ~ "brain" AND exam.start_time.year = 2024' }, send: { in: 'body', key: 'query' } },
+				{ property: { displayName: 'Query', name: 'query', description: 'The search in Agora Query Language (AQL)', type: 'string', typeOptions: { rows: 3 }, default: '', required: true, placeholder: 'exam.name ~ "brain" AND exam.start_time.year = 2024' }, send: { in: 'body', key: 'query' } },
 			],
 			output: records,
 		},
-		getManyOperation({ resource: 'search', noun: 'saved query', plural: 'saved queries', path: '/api/v2/search/saved/', description: 'List the saved queries' }),
+		getManyOperation({ resource: 'search', noun: 'saved query', plural: 'saved queries', path: '/api/v2/search/saved/', description: 'List the saved AQL queries of the account. Returns one item per saved query.' }),
 		{
 			resource: 'search',
 			operation: 'saveQuery',
 			name: 'Save Query',
 			action: 'Save an AQL query',
-			description: 'Save an AQL query under a name; returns the saved query',
+			description: 'Save an AQL query under a name. Returns the saved query.',
 			method: 'POST',
 			path: '/api/v2/search/saved/',
 			fields: [
-				{ property: { displayName: 'Name', name: 'name', type: 'string', default: '', required: true }, send: { in: 'body', key: 'name' } },
-				{ property: { displayName: 'Query', name: 'query', type: 'string', typeOptions: { rows: 3 }, default: '', required: true }, send: { in: 'body', key: 'query' } },
+				{ property: { displayName: 'Name', name: 'name', description: 'The name to save the query under', type: 'string', default: '', required: true }, send: { in: 'body', key: 'name' } },
+				{ property: { displayName: 'Query', name: 'query', description: 'The AQL query to save', type: 'string', typeOptions: { rows: 3 }, default: '', required: true }, send: { in: 'body', key: 'query' } },
 			],
 		},
 		{
@@ -71,11 +71,11 @@ export const searchResource: ResourceSpec = {
 			operation: 'runSavedQuery',
 			name: 'Run Saved Query',
 			action: 'Run a saved query',
-			description: 'Run a saved query; one item per match',
+			description: 'Run a saved AQL query by its ID. Returns one item per match.',
 			method: 'POST',
 			path: '/api/v2/search/saved/{id}/run/',
 			idempotent: true,
-			fields: [{ property: idField('Saved Query ID'), send: { in: 'path' } }],
+			fields: [{ property: idField('Saved Query ID', 'The ID of the saved query (from Get Many)'), send: { in: 'path' } }],
 			output: records,
 		},
 	],
@@ -102,10 +102,10 @@ async function tagInstances(ctx: RequestContext, params: ParameterValues, itemIn
 	);
 }
 
-const tagIdField = { property: { displayName: 'Tag ID', name: 'tag', type: 'string' as const, default: '', required: true, placeholder: 'e.g. 3' } };
+const tagIdField = { property: { displayName: 'Tag ID', name: 'tag', description: 'The ID of the tag definition', type: 'string' as const, default: '', required: true, placeholder: 'e.g. 3' } };
 const objectFields = [
-	{ property: { displayName: 'Object Type', name: 'objectType', type: 'options' as const, options: OBJECT_TYPES, default: 'exam' } },
-	{ property: { displayName: 'Object ID', name: 'objectId', type: 'string' as const, default: '', required: true, placeholder: 'e.g. 12' } },
+	{ property: { displayName: 'Object Type', name: 'objectType', description: 'The kind of object to tag or untag', type: 'options' as const, options: OBJECT_TYPES, default: 'exam' } },
+	{ property: { displayName: 'Object ID', name: 'objectId', description: 'The ID of the object to tag or untag', type: 'string' as const, default: '', required: true, placeholder: 'e.g. 12' } },
 ];
 
 export const tagResource: ResourceSpec = {
@@ -118,19 +118,19 @@ export const tagResource: ResourceSpec = {
 			operation: 'get',
 			name: 'Get',
 			action: 'Get a tag',
-			description: 'Get a tag definition: label, color, project and visibility',
+			description: 'Get a tag definition by ID. Returns its label, color, project and visibility.',
 			method: 'GET',
 			path: '/api/v2/tag-definition/{tag}/',
 			fields: [{ ...tagIdField, send: { in: 'path' } }],
 		},
-		getManyOperation({ resource: 'tag', noun: 'tag', plural: 'tags', path: '/api/v2/tag-definition/', description: 'List the tags the account can use' }),
+		getManyOperation({ resource: 'tag', noun: 'tag', plural: 'tags', path: '/api/v2/tag-definition/', description: 'List the tags the account can use. Returns one item per tag definition.' }),
 		{
 			resource: 'tag',
 			operation: 'getByName',
 			name: 'Get by Name',
 			action: 'Get a tag by name',
-			description: 'Get the tag whose label is exactly this name',
-			fields: [{ property: { displayName: 'Name', name: 'name', type: 'string', default: '', required: true, placeholder: 'e.g. reviewed' } }],
+			description: 'Get the tag whose label is exactly this name. Returns the tag definition.',
+			fields: [{ property: { displayName: 'Name', name: 'name', description: 'The exact label of the tag', type: 'string', default: '', required: true, placeholder: 'e.g. reviewed' } }],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => {
 				const found = (await listAll(ctx, '/api/v2/tag-definition/', {}, itemIndex)).filter((t) => t.label === params.name);
 				if (found.length === 0) invalidParameter('Name', `there is no tag "${String(params.name)}"`, 'Check the spelling (labels are case-sensitive), or list the tags with Get Many.');
@@ -142,7 +142,7 @@ export const tagResource: ResourceSpec = {
 			operation: 'tagObject',
 			name: 'Tag Object',
 			action: 'Tag an object',
-			description: 'Put a tag on an exam, series, dataset, folder or patient; returns the tag instance (the existing one, with alreadyTagged: true, if the object has the tag)',
+			description: 'Put a tag on an exam, series, dataset, folder or patient. Returns the tag instance (the existing one, with alreadyTagged: true, if the object has the tag).',
 			fields: [tagIdField, ...objectFields],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => {
 				// Looking first keeps a re-run workflow from failing on a tag that is already there.
@@ -166,7 +166,7 @@ export const tagResource: ResourceSpec = {
 			operation: 'untagObject',
 			name: 'Untag Object',
 			action: 'Remove a tag from an object',
-			description: 'Remove a tag from an exam, series, dataset, folder or patient; returns {deleted: <number of tag instances removed>}',
+			description: 'Remove a tag from an exam, series, dataset, folder or patient. Returns {deleted: <number of tag instances removed>}.',
 			fields: [tagIdField, ...objectFields],
 			execute: async ({ ctx, itemIndex, params }: OperationContext) => {
 				const instances = await tagInstances(ctx, params, itemIndex);

@@ -25,6 +25,7 @@ const uploadTargetFields: FieldSpec[] = [
 		property: {
 			displayName: 'Upload Into',
 			name: 'uploadInto',
+			description: 'Where the uploaded files go',
 			type: 'options',
 			options: [
 				{ name: 'Folder', value: 'folder', description: 'Agora sorts the files into exams and series, or keeps them as datasets in the folder' },
@@ -111,7 +112,7 @@ const uploadOptions = optionalFields(
 	'Add Option',
 );
 
-const importIdField: INodeProperties = { ...idField('Import ID'), description: 'The import session ID (from an upload\'s output or error message)' };
+const importIdField: INodeProperties = { ...idField('Import ID', 'The import session ID'), description: 'The import session ID (from an upload\'s output or error message)' };
 
 const upload: OperationSpec = {
 	resource: 'import',
@@ -127,6 +128,7 @@ const upload: OperationSpec = {
 			property: {
 				displayName: 'Files From',
 				name: 'filesFrom',
+				description: 'Whether all input items share one import or each item gets its own',
 				type: 'options',
 				options: [
 					{ name: 'All Items (One Import)', value: 'allItems', description: 'Every input item\'s files go into one import, with the first item\'s settings' },
@@ -149,8 +151,8 @@ const importInfo = (operation: 'get' | 'getResult'): OperationSpec => ({
 	action: operation === 'get' ? 'Get an import' : 'Get the result of an import',
 	description:
 		operation === 'get'
-			? 'Get an import session: state (1 uploading … 5 finished, -1 failed), progress, whether it is complete, and its error'
-			: 'Get the files an import created: datafile, dataset, path and SHA-1 each',
+			? 'Get an import session by ID. Returns its state (1 uploading … 5 finished, -1 failed), progress, whether it is complete, and its error.'
+			: 'Get the files an import created. Returns one item per file with its datafile, dataset, path and SHA-1.',
 	fields: [{ property: importIdField }],
 	execute: async ({ ctx, itemIndex, params }) => {
 		const routes = importRoutes((await loadCredentials(ctx, agora, itemIndex)).routeSet);
@@ -182,8 +184,8 @@ const zipObjectsField: FieldSpec = {
 				displayName: 'Object',
 				name: 'object',
 				values: [
-					{ displayName: 'Type', name: 'type', type: 'options', options: ZIP_OBJECT_TYPES.map((value) => ({ name: title(value), value })), default: 'exam' },
-					{ displayName: 'ID', name: 'id', type: 'string', default: '', placeholder: 'e.g. 42' },
+					{ displayName: 'Type', name: 'type', description: 'The kind of object to put into the archive', type: 'options', options: ZIP_OBJECT_TYPES.map((value) => ({ name: title(value), value })), default: 'exam' },
+					{ displayName: 'ID', name: 'id', description: 'The ID of the object', type: 'string', default: '', placeholder: 'e.g. 42' },
 				],
 			},
 		],
@@ -200,7 +202,7 @@ export const downloadResource: ResourceSpec = {
 			operation: 'zip',
 			name: 'Download ZIP Archive',
 			action: 'Download objects as a ZIP archive',
-			description: 'Have Agora pack projects, folders, exams, series, datasets or patients into one ZIP, wait until it is ready, and stream it into a binary field (application/zip)',
+			description: 'Have Agora pack projects, folders, exams, series, datasets or patients into one ZIP, wait until it is ready, and stream it into a binary field. Returns one item with the archive (application/zip).',
 			fields: [zipObjectsField, outputField, optionalFields('Options', 'options', [[{ displayName: 'File Name', name: 'fileName', type: 'string', default: '', description: 'Name of the ZIP file (default: the name Agora gives it)' }, undefined], timeoutOption], 'Add Option')],
 			execute: downloadZip,
 		},
@@ -209,12 +211,13 @@ export const downloadResource: ResourceSpec = {
 			operation: 'files',
 			name: 'Download Files',
 			action: 'Download every file of a dataset, series or exam',
-			description: 'Download every datafile of a dataset, series or exam, one output item per file with its binary data; each file\'s SHA-1 is checked',
+			description: 'Download every datafile of a dataset, series or exam and check each file\'s SHA-1. Returns one item per file with its binary data.',
 			fields: [
 				{
 					property: {
 						displayName: 'Files Of',
 						name: 'filesOf',
+						description: 'The kind of object whose files to download',
 						type: 'options',
 						options: ['dataset', 'series', 'exam'].map((value) => ({ name: title(value), value })),
 						default: 'dataset',
@@ -237,7 +240,7 @@ export const datafileDownload: OperationSpec = {
 	operation: 'download',
 	name: 'Download',
 	action: 'Download a datafile',
-	description: 'Download one datafile into a binary field (streamed) and check its SHA-1 against the datafile record; returns the record with the file',
-	fields: [{ property: idField('Datafile ID') }, outputField, optionalFields('Options', 'options', [verifyHashOption], 'Add Option')],
+	description: 'Download one datafile into a binary field (streamed) and check its SHA-1 against the datafile record. Returns the record with the file.',
+	fields: [{ property: idField('Datafile ID', 'The ID of the datafile (from Get Datafiles of a dataset)') }, outputField, optionalFields('Options', 'options', [verifyHashOption], 'Add Option')],
 	execute: downloadDatafile,
 };

@@ -25,13 +25,13 @@ export const weighingResource: ResourceSpec = {
 	name: 'Weighing',
 	description: 'A body weight measurement of a subject',
 	operations: [
-		getOperation({ resource: 'weighing', noun: 'weighing', path: '/weighings/{id}', locator: idLocator('Weighing', 'searchWeighings'), description: 'Get a weighing', shape: withId }),
+		getOperation({ resource: 'weighing', noun: 'weighing', path: '/weighings/{id}', locator: idLocator('Weighing', 'searchWeighings'), description: 'Get a weighing by ID. Returns the subject, weight in grams, date and user.', shape: withId }),
 		getManyOperation({
 			resource: 'weighing',
 			noun: 'weighing',
 			plural: 'weighings',
 			path: '/weighings',
-			description: 'List weighings, optionally of one subject and within a date window',
+			description: 'List weighings, optionally of one subject and within a date window. Returns one item per weighing.',
 			shape: withId,
 			prepare: dateTimeWindow,
 			fields: [optionalFields('Filters', 'filters', [...dateFilters, djangoFilter, text('Subject Nickname', 'subject', 'subject', 'Only weighings of this subject')])],
@@ -40,18 +40,18 @@ export const weighingResource: ResourceSpec = {
 			resource: 'weighing',
 			noun: 'weighing',
 			path: '/weighings',
-			description: 'Record a subject\'s weight in grams; the user defaults to the account and the time to now',
+			description: 'Record a subject\'s weight in grams; the user defaults to the account and the time to now. Returns the new weighing.',
 			shape: withId,
 			fields: [
 				{ property: { ...subjectLocator, description: 'The subject that was weighed' }, send: body('subject') },
-				{ property: { displayName: 'Weight in Grams', name: 'weight', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, default: 0, required: true }, send: body('weight') },
+				{ property: { displayName: 'Weight in Grams', name: 'weight', description: 'The weight of the subject in grams', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, default: 0, required: true }, send: body('weight') },
 				optionalFields('Additional Fields', 'additionalFields', [
 					[{ displayName: 'Date and Time', name: 'dateTime', type: 'dateTime', default: '', description: 'Defaults to now' }, body('date_time', toDateTime('Date and Time'))],
 					[{ displayName: 'User', name: 'user', type: 'string', default: '', description: 'Username; defaults to the account of the credential' }, body('user')],
 				]),
 			],
 		}),
-		deleteOperation({ resource: 'weighing', noun: 'weighing', path: '/weighings/{id}', locator: idLocator('Weighing', 'searchWeighings'), description: 'Delete a weighing; returns {deleted: true}' }),
+		deleteOperation({ resource: 'weighing', noun: 'weighing', path: '/weighings/{id}', locator: idLocator('Weighing', 'searchWeighings'), description: 'Delete a weighing for good. Returns {deleted: true}.' }),
 	],
 };
 
@@ -60,13 +60,13 @@ export const waterAdministrationResource: ResourceSpec = {
 	name: 'Water Administration',
 	description: 'Water given to a subject',
 	operations: [
-		getOperation({ resource: 'waterAdministration', noun: 'water administration', path: '/water-administrations/{id}', locator: idLocator('Water Administration', 'searchWaterAdministrations'), description: 'Get a water administration', shape: withId }),
+		getOperation({ resource: 'waterAdministration', noun: 'water administration', path: '/water-administrations/{id}', locator: idLocator('Water Administration', 'searchWaterAdministrations'), description: 'Get a water administration by ID. Returns the subject, amount (mL), water type, date and user.', shape: withId }),
 		getManyOperation({
 			resource: 'waterAdministration',
 			noun: 'water administration',
 			plural: 'water administrations',
 			path: '/water-administrations',
-			description: 'List water administrations, optionally of one subject or session and within a date window',
+			description: 'List water administrations, optionally of one subject or session and within a date window. Returns one item per water administration.',
 			shape: withId,
 			prepare: dateTimeWindow,
 			fields: [
@@ -83,13 +83,13 @@ export const waterAdministrationResource: ResourceSpec = {
 			resource: 'waterAdministration',
 			noun: 'water administration',
 			path: '/water-administrations',
-			description: 'Record water given to a subject (mL); the water type defaults to the restriction\'s, the time to now',
+			description: 'Record water given to a subject (mL); the water type defaults to the restriction\'s, the time to now. Returns the new water administration.',
 			shape: withId,
 			fields: [
 				{ property: { ...subjectLocator, description: 'The subject that got the water' }, send: body('subject') },
 				optionalFields('Additional Fields', 'additionalFields', [
 					[{ displayName: 'Ad Libitum', name: 'adlib', type: 'boolean', default: false, description: 'Whether the water was given ad libitum' }, body('adlib')],
-					[{ displayName: 'Amount (mL)', name: 'waterAdministered', type: 'number', typeOptions: { minValue: 0, numberPrecision: 3 }, default: 0 }, body('water_administered')],
+					[{ displayName: 'Amount (mL)', name: 'waterAdministered', description: 'The amount of water given, in millilitres', type: 'number', typeOptions: { minValue: 0, numberPrecision: 3 }, default: 0 }, body('water_administered')],
 					[{ displayName: 'Date and Time', name: 'dateTime', type: 'dateTime', default: '', description: 'Defaults to now' }, body('date_time', toDateTime('Date and Time'))],
 					[{ displayName: 'Session ID', name: 'session', type: 'string', default: '', description: 'The session the water was given in (UUID)' }, body('session')],
 					[{ displayName: 'User', name: 'user', type: 'string', default: '', description: 'Username; defaults to the account of the credential' }, body('user')],
@@ -110,14 +110,14 @@ export const waterRequirementResource: ResourceSpec = {
 			operation: 'get',
 			name: 'Get',
 			action: 'Get the water requirement of a subject',
-			description: 'Get one record per day with weight, expected and given water for a subject, over a date range (default: from its first activity to today)',
+			description: 'Get the water requirement of a subject over a date range (default: from its first activity to today). Returns one item per day with weight, expected and given water.',
 			method: 'GET',
 			path: '/water-requirement/{subject}',
 			fields: [
 				{ property: subjectLocator, send: { in: 'path' } },
 				optionalFields('Options', 'options', [
-					[{ displayName: 'Start Date', name: 'startDate', type: 'dateTime', default: '' }, query('start_date', toDate('Start Date'))],
-					[{ displayName: 'End Date', name: 'endDate', type: 'dateTime', default: '' }, query('end_date', toDate('End Date'))],
+					[{ displayName: 'Start Date', name: 'startDate', description: 'First day of the range; defaults to the first activity of the subject', type: 'dateTime', default: '' }, query('start_date', toDate('Start Date'))],
+					[{ displayName: 'End Date', name: 'endDate', description: 'Last day of the range; defaults to today', type: 'dateTime', default: '' }, query('end_date', toDate('End Date'))],
 				], 'Add Option'),
 			],
 		},

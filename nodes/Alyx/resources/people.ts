@@ -11,13 +11,13 @@ export const userResource: ResourceSpec = {
 	name: 'User',
 	description: 'An Alyx account',
 	operations: [
-		getOperation({ resource: 'user', noun: 'user', path: '/users/{user}', locator: userLocator, description: 'Get a user by username, with their labs and the subjects they are responsible for' }),
+		getOperation({ resource: 'user', noun: 'user', path: '/users/{user}', locator: userLocator, description: 'Get a user by username. Returns the user with their labs and the subjects they are responsible for.' }),
 		getManyOperation({
 			resource: 'user',
 			noun: 'user',
 			plural: 'users',
 			path: '/users',
-			description: 'List users, optionally by username, email or stock-manager flag',
+			description: 'List users, optionally by username, email or stock-manager flag. Returns one item per user.',
 			fields: [
 				optionalFields('Filters', 'filters', [
 					djangoFilter,
@@ -35,8 +35,8 @@ export const labResource: ResourceSpec = {
 	name: 'Lab',
 	description: 'A lab and the data repositories it stores files on',
 	operations: [
-		getOperation({ resource: 'lab', noun: 'lab', path: '/labs/{lab}', locator: labLocator, description: 'Get a lab by name, with its repositories and weight thresholds' }),
-		getManyOperation({ resource: 'lab', noun: 'lab', plural: 'labs', path: '/labs', description: 'List labs' }),
+		getOperation({ resource: 'lab', noun: 'lab', path: '/labs/{lab}', locator: labLocator, description: 'Get a lab by name. Returns the lab with its repositories and weight thresholds.' }),
+		getManyOperation({ resource: 'lab', noun: 'lab', plural: 'labs', path: '/labs', description: 'List the labs of the database. Returns one item per lab.' }),
 	],
 };
 
@@ -45,17 +45,17 @@ export const projectResource: ResourceSpec = {
 	name: 'Project',
 	description: 'A project that groups subjects and sessions',
 	operations: [
-		getOperation({ resource: 'project', noun: 'project', path: '/projects/{project}', locator: projectLocator, description: 'Get a project by name, with its users' }),
-		getManyOperation({ resource: 'project', noun: 'project', plural: 'projects', path: '/projects', description: 'List projects' }),
+		getOperation({ resource: 'project', noun: 'project', path: '/projects/{project}', locator: projectLocator, description: 'Get a project by name. Returns the project with its users.' }),
+		getManyOperation({ resource: 'project', noun: 'project', plural: 'projects', path: '/projects', description: 'List the projects of the database. Returns one item per project.' }),
 		{
 			resource: 'project',
 			operation: 'create',
 			name: 'Create',
 			action: 'Create a project',
-			description: 'Create a project; its users default to the account of the credential',
+			description: 'Create a project; its users default to the account of the credential. Returns the new project.',
 			fields: [
-				{ property: { displayName: 'Name', name: 'name', type: 'string', default: '', required: true, placeholder: 'e.g. brainwide_map' } },
-				{ property: { displayName: 'Description', name: 'description', type: 'string', default: '' } },
+				{ property: { displayName: 'Name', name: 'name', description: 'The name of the new project', type: 'string', default: '', required: true, placeholder: 'e.g. brainwide_map' } },
+				{ property: { displayName: 'Description', name: 'description', description: 'A free-text description of the project', type: 'string', default: '' } },
 				{ property: { displayName: 'Users', name: 'users', type: 'string', default: '', description: 'Usernames, comma-separated; defaults to the account of the credential' } },
 			],
 			// Alyx 3.6 answers 500 (yet creates the project) when `users` is left out, so it is always sent.

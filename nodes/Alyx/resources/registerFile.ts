@@ -21,6 +21,7 @@ export const registerFileResource: ResourceSpec = {
 					property: {
 						displayName: 'Repository By',
 						name: 'repositoryBy',
+						description: 'How to choose the data repository the files are on',
 						type: 'options',
 						options: [
 							{ name: 'Name', value: 'name' },
@@ -31,7 +32,7 @@ export const registerFileResource: ResourceSpec = {
 					},
 				},
 				{ property: { ...repositoryLocator, displayName: 'Repository', displayOptions: { show: { repositoryBy: ['name'] } } } },
-				{ property: { displayName: 'Host Name', name: 'hostname', type: 'string', default: '', required: true, placeholder: 'e.g. ibl.flatironinstitute.org', displayOptions: { show: { repositoryBy: ['hostname'] } } } },
+				{ property: { displayName: 'Host Name', name: 'hostname', description: 'The host name of the data repository', type: 'string', default: '', required: true, placeholder: 'e.g. ibl.flatironinstitute.org', displayOptions: { show: { repositoryBy: ['hostname'] } } } },
 				{
 					property: {
 						displayName: 'Options',
@@ -47,7 +48,7 @@ export const registerFileResource: ResourceSpec = {
 							{ displayName: 'File Sizes', name: 'fileSizes', type: 'string', default: '', description: 'Sizes in bytes, one per file, comma-separated' },
 							{ displayName: 'Hashes', name: 'hashes', type: 'string', default: '', description: 'Hashes (e.g. MD5), one per file, comma-separated' },
 							{ displayName: 'Labs', name: 'labs', type: 'string', default: '', description: 'Labs whose repositories get file records, comma-separated; defaults to the subject\'s lab' },
-							{ displayName: 'QC', name: 'qc', type: 'options', options: QC_OPTIONS, default: 'NOT_SET' },
+							{ displayName: 'QC', name: 'qc', description: 'The QC outcome to set on the datasets', type: 'options', options: QC_OPTIONS, default: 'NOT_SET' },
 							{ displayName: 'Server Only', name: 'serverOnly', type: 'boolean', default: false, description: 'Whether only server (non-personal) repositories get file records' },
 							{ displayName: 'Versions', name: 'versions', type: 'string', default: '', description: 'Versions, one per file or one for all, comma-separated' },
 						],

@@ -13,7 +13,7 @@ export const computeNodeResource: ResourceSpec = {
 			operation: 'getAll',
 			name: 'Get Many',
 			action: 'Get many compute nodes',
-			description: 'List the compute nodes with their state (online/offline), RAM, CPUs, GPUs and current batches',
+			description: 'List the compute nodes of the agency. Returns one item per node with its state (online/offline), RAM, CPUs, GPUs and current batches.',
 			list: true,
 			fields: [],
 			// /nodes is one small unpaged list: fetch it once and keep Limit of it.

@@ -19,6 +19,7 @@ export const experimentResource: ResourceSpec = {
 					property: {
 						displayName: 'RED Source',
 						name: 'redSource',
+						description: 'Where the RED document comes from',
 						type: 'options',
 						options: [
 							{ name: 'Parameter', value: 'parameter', description: 'Paste the document or map it with an expression' },
@@ -55,6 +56,7 @@ export const experimentResource: ResourceSpec = {
 					property: {
 						displayName: 'Format',
 						name: 'redFormat',
+						description: 'The syntax of the RED document',
 						type: 'options',
 						options: [
 							{ name: 'Auto-Detect', value: 'auto', description: 'JSON if the document starts with {, YAML otherwise' },
@@ -107,7 +109,7 @@ export const experimentResource: ResourceSpec = {
 			operation: 'get',
 			name: 'Get',
 			action: 'Get an experiment',
-			description: 'Get the full experiment document (RED with secrets replaced by placeholders)',
+			description: 'Get an experiment by ID. Returns the full experiment document (RED with secrets replaced by placeholders).',
 			method: 'GET',
 			path: '/experiments/{experimentId}',
 			fields: [{ property: experimentLocator, send: { in: 'path' } }],
@@ -117,7 +119,7 @@ export const experimentResource: ResourceSpec = {
 			operation: 'getAll',
 			name: 'Get Many',
 			action: 'Get many experiments',
-			description: 'List experiments, newest first unless Ascending is set; returns their ID, registration time and user',
+			description: 'List experiments, newest first unless Ascending is set. Returns one item per experiment with its ID, registration time and user.',
 			method: 'GET',
 			path: '/experiments',
 			list: true,
@@ -140,7 +142,7 @@ export const experimentResource: ResourceSpec = {
 			operation: 'count',
 			name: 'Count',
 			action: 'Count experiments',
-			description: 'Count the experiments visible to the account; returns {count}',
+			description: 'Count the experiments visible to the account, optionally of one user. Returns {count}.',
 			method: 'GET',
 			path: '/experiments/count',
 			fields: [

@@ -10,7 +10,7 @@ export const serverResource: ResourceSpec = {
 			operation: 'getVersion',
 			name: 'Get Version',
 			action: 'Get the server version',
-			description: 'Get the CC-Agency version, e.g. {"agencyVersion": "9.3.0"}',
+			description: 'Get the version of the CC-Agency server. Returns e.g. {"agencyVersion": "9.3.0"}.',
 			method: 'GET',
 			path: '/version',
 			fields: [],
