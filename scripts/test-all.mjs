@@ -1,7 +1,8 @@
 // npm test: every check, fastest first, then one summary line for people and for CI:
 //   tests: N passed, N failed, N skipped
 // Stages: lint (n8n's strict cloud rules), unit (jest + nock), emulator contract (node:test),
-// verification scanner (source and tarball), end to end in a real n8n (node:test).
+// verification scanner (source and tarball), end to end in a real n8n (node:test), and the
+// n8n editor in a headless Chromium (node:test + playwright-core).
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -28,13 +29,13 @@ function record(stage, passed, failed, skipped = 0, note = '') {
 }
 
 /** node --test writes TAP to a file beside the readable spec output; read its totals. */
-function nodeTest(stage, target, env = {}) {
+function nodeTest(stage, target, env = {}, note = '') {
 	const tap = join(reports, `${stage}.tap`);
 	const code = run(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, target], env);
 	const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
 	const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
 	const failed = count('fail') + count('cancelled');
-	record(stage, count('pass'), failed || (code !== 0 ? 1 : 0), count('skipped') + count('todo'));
+	record(stage, count('pass'), failed || (code !== 0 ? 1 : 0), count('skipped') + count('todo'), note);
 }
 
 const stages = {
@@ -63,6 +64,11 @@ const stages = {
 	e2e() {
 		ensureN8n();
 		nodeTest('e2e', 'test/e2e/', { E2E_REQUIRE_N8N: '1' });
+	},
+	browser() {
+		// The editor in Debian's Chromium (test/browser/); skipped, and said so, without it.
+		const note = existsSync('/usr/bin/chromium') ? '' : 'skipped: Chromium is missing (/usr/bin/chromium; apt-get install chromium)';
+		nodeTest('browser', 'test/browser/', {}, note);
 	},
 };
 

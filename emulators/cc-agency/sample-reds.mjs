@@ -143,3 +143,60 @@ export function redWithSecrets({ baseCommand = 'cat' } = {}) {
 		},
 	};
 }
+
+/**
+ * The simulated `mriqc` program (mriqc.mjs): T1w/BOLD File inputs and a subject, the JSON
+ * report declared as a `stdout` output (cli.stdout names the file, cli.outputs declares it and
+ * the batch gives it an output connector, as cc_core requires for every declared output).
+ * `files: []` leaves the File inputs out (the program then exits 2).
+ */
+export function mriqcRed({
+	subject = '01',
+	session = 'pre',
+	files = [
+		{ basename: 'sub-01_T1w.nii.gz', size: 15_728_640, checksum: 'sha1$3f786850e387550fdab836ed7e6dc881de23001b' },
+		{ basename: 'sub-01_task-rest_bold.nii.gz', size: 52_428_800, checksum: 'sha1$89e6c98d92887913cadf06b2adb97f26cde4849b' },
+	],
+	stdout = 'qc_report.json',
+	stderr = 'mriqc.log',
+} = {}) {
+	const connector = (name) => ({
+		command: 'red-connector-http',
+		access: { url: `https://data.example.org/raw/${name}`, method: 'GET' },
+	});
+	const cliInputs = {
+		subject: { type: 'string', inputBinding: { prefix: '--participant-label', position: 0 } },
+		session: { type: 'string?', inputBinding: { prefix: '--session-id', position: 1 } },
+	};
+	const inputs = { subject, session };
+	if (files.length) {
+		cliInputs.images = { type: 'File[]', inputBinding: { position: 2 } };
+		inputs.images = files.map((f) => ({ class: 'File', ...f, connector: connector(f.basename) }));
+	}
+	return {
+		redVersion: '9',
+		cli: {
+			cwlVersion: 'v1.0',
+			class: 'CommandLineTool',
+			baseCommand: 'mriqc',
+			inputs: cliInputs,
+			outputs: { report: { type: 'stdout' } },
+			...(stdout ? { stdout } : {}),
+			...(stderr ? { stderr } : {}),
+		},
+		inputs,
+		outputs: {
+			report: {
+				class: 'stdout',
+				connector: {
+					command: 'red-connector-http',
+					access: { url: `https://data.example.org/qc/sub-${subject}_qc_report.json`, method: 'PUT' },
+				},
+			},
+		},
+		container: {
+			engine: 'docker',
+			settings: { image: { url: 'docker.io/nipreps/mriqc:24.0.2' }, ram: 4096 },
+		},
+	};
+}

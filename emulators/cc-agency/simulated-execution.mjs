@@ -7,7 +7,11 @@
 //   false     -> the process runs and exits 1
 //   sh, bash  -> exit N (N != 0) anywhere in the command line: the process runs and exits N;
 //                otherwise succeeds with empty output
+//   mriqc     -> MRI quality control (mriqc.mjs): succeeds with a JSON report of deterministic
+//                image-quality metrics per File input on stdout and log lines on stderr; with
+//                no File input it exits 2 (stderr "mriqc: error: no input files")
 //   other     -> the process never starts: Command "<cmd>" not in PATH.
+import { runMriqc } from './mriqc.mjs';
 import { pyRepr } from './python-format.mjs';
 
 /** cc_core normalize_base_command(): always a list of stripped strings. */
@@ -101,6 +105,10 @@ export function simulateExecution(experiment, batch) {
 			const match = /\bexit\s+(\d+)/.exec(all.join(' '));
 			const code = match ? Number(match[1]) % 256 : 0;
 			return code === 0 ? success('') : exit(code);
+		}
+		case 'mriqc': {
+			const { kind, returnCode, stdout, stderr } = runMriqc(experiment.cli?.inputs, batch.inputs);
+			return { ...base, kind, returnCode, stdout, stderr };
 		}
 		default:
 			return { ...base, kind: 'not-found', returnCode: null, stdout: null, stderr: null };

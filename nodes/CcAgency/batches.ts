@@ -3,7 +3,8 @@
  * waiting until they are terminal, summarising them, reading stdout/stderr.
  */
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { storeStream } from '../shared/binaryFiles';
 import { fetchAll } from '../shared/lists';
 import { apiJson, apiRequest } from '../shared/transport';
 import type { RequestContext } from '../shared/types';
@@ -56,6 +57,9 @@ export function summariseBatch(batch: IDataObject): IDataObject {
 
 export type StreamName = 'stdout' | 'stderr';
 
+/** The agency's 404 for a stream it did not store (as opposed to an unknown batch). */
+const streamNotStored = (stream: StreamName) => (status: number, text: string) => status === 404 && text.includes(`"${stream}" of batch`);
+
 /** stdout/stderr of a batch; a stream the agency did not store is "not available", not an error. */
 export async function readBatchStream(
 	ctx: RequestContext,
@@ -70,7 +74,7 @@ export async function readBatchStream(
 			method: 'GET',
 			path: `/batches/${encodeURIComponent(batchId)}/${stream}`,
 			encoding: 'text',
-			acceptError: (status, text) => status === 404 && text.includes(`"${stream}" of batch`),
+			acceptError: streamNotStored(stream),
 		},
 		itemIndex,
 	);
@@ -83,6 +87,100 @@ export async function readBatchStream(
 	}
 	const body = response.body as unknown;
 	return { available: true, text: Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '') };
+}
+
+type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
+
+/** MIME type of a stream file: JSON reports as application/json, everything else as text. */
+export function streamMimeType(fileName: string): string {
+	return /\.json$/i.test(fileName) ? 'application/json' : 'text/plain';
+}
+
+/** The file name of a stream: the RED's cli.stdout / cli.stderr (last path part), else <batchId>.<stream>.txt. */
+export function streamFileName(experiment: IDataObject | undefined, batchId: string, stream: StreamName): string {
+	const named = (experiment?.cli as IDataObject | undefined)?.[stream];
+	const base = typeof named === 'string' ? (named.split('/').pop() ?? '').trim() : '';
+	return base || `${batchId}.${stream}.txt`;
+}
+
+/** Why the agency has no stream for a batch, from its state (reference §9), and what to do. */
+function missingStreamError(ctx: IExecuteFunctions, batch: IDataObject, batchId: string, stream: StreamName, itemIndex: number): NodeOperationError {
+	const state = String(batch.state ?? 'unknown');
+	const history = (batch.history as HistoryEntry[] | undefined) ?? [];
+	const reason = String(history[history.length - 1]?.debugInfo ?? '')
+		.split('\n')
+		.map((line) => line.trim())
+		.filter(Boolean)
+		.slice(0, 4)
+		.join(' ');
+	let why: string;
+	let fix: string;
+	if (state === 'registered' || state === 'scheduled' || state === 'processing') {
+		why = `it is still ${state}; the agency stores ${stream} only when the container exits`;
+		fix = 'Wait until the batch has finished (Batch → Wait for Completion, or Experiment → Submit with Wait for Completion) and run this node again.';
+	} else if (state === 'cancelled') {
+		why = 'it was cancelled, and the agency keeps no output of cancelled batches';
+		fix = 'Submit the experiment again if you need its output.';
+	} else if (state === 'failed') {
+		why = `the batch failed before its process ran (for example the command was not found or the image could not be pulled), so nothing was written${reason ? `. Failure reason: ${reason}` : ''}`;
+		fix = 'Look at the failure reason (Batch → Get or Wait for Completion), fix the RED document (command, image, inputs) and submit it again.';
+	} else if (state === 'succeeded') {
+		why = `the batch succeeded, but its RED does not name cli.${stream}, and the agency keeps the ${stream} of a successful batch only when the RED names it`;
+		fix = `Add "${stream}: <file name>" (e.g. ${stream === 'stdout' ? 'qc_report.json' : 'log.txt'}) to the cli section of the RED document, and to keep it as a result an output of type ${stream}, then submit the experiment again.`;
+	} else {
+		why = `the batch is ${state}`;
+		fix = 'Check the batch with Batch → Get.';
+	}
+	return new NodeOperationError(ctx.getNode(), `CC-Agency stored no ${stream} for batch ${batchId}: ${why}`, { itemIndex, description: fix });
+}
+
+export interface StreamFileOptions {
+	/** Binary field to put the file in. */
+	field: string;
+	/** File name; empty = the RED's cli.stdout / cli.stderr, else <batchId>.<stream>.txt. */
+	fileName?: string;
+}
+
+/**
+ * stdout/stderr of a batch as an n8n file, streamed into binary storage. Unlike the text form,
+ * a stream the agency did not store is an error here (a file was asked for), explained by the
+ * batch's state.
+ */
+export async function readBatchStreamAsFile(
+	ctx: IExecuteFunctions,
+	batchId: string,
+	stream: StreamName,
+	options: StreamFileOptions,
+	itemIndex: number,
+): Promise<INodeExecutionData> {
+	let batch: IDataObject | undefined;
+	const getBatch = async () =>
+		(batch ??= await apiJson<IDataObject>(ctx, ccAgency, { method: 'GET', path: `/batches/${encodeURIComponent(batchId)}` }, itemIndex));
+	let fileName = (options.fileName ?? '').trim();
+	if (!fileName) {
+		const { experimentId } = await getBatch();
+		const experiment = await apiJson<IDataObject>(ctx, ccAgency, { method: 'GET', path: `/experiments/${encodeURIComponent(String(experimentId))}` }, itemIndex);
+		fileName = streamFileName(experiment, batchId, stream);
+	}
+	const response = await apiRequest<Readable | string>(
+		ctx,
+		ccAgency,
+		{
+			method: 'GET',
+			path: `/batches/${encodeURIComponent(batchId)}/${stream}`,
+			encoding: 'stream',
+			headers: { Accept: '*/*' },
+			acceptError: streamNotStored(stream),
+		},
+		itemIndex,
+	);
+	if (response.statusCode === 404) throw missingStreamError(ctx, await getBatch(), batchId, stream, itemIndex);
+	const mimeType = streamMimeType(fileName);
+	const stored = await storeStream(ctx, response.body as Readable, fileName, mimeType);
+	return {
+		json: { batchId, stream, available: true, fileName, mimeType, fileSize: stored.bytes },
+		binary: { [options.field]: stored.binary },
+	};
 }
 
 /** Waits until every batch of the list is terminal; returns their full documents. */

@@ -184,6 +184,115 @@ describe('Batch operations', () => {
 	});
 });
 
+describe('Batch → Get Stdout / Get Stderr as a file', () => {
+	const notStored = (stream: string) =>
+		`<!doctype html><title>404 Not Found</title><p>Could not find &#34;${stream}&#34; of batch &#34;${BATCH}&#34;</p>`;
+	const experiment = (cli: IDataObject) => ({ _id: EXP, username: 'alice', cli: { cwlVersion: 'v1.0', class: 'CommandLineTool', baseCommand: 'mriqc', inputs: {}, outputs: {}, ...cli } });
+	const asFile = (operation: string, extra: IDataObject = {}) => ({
+		resource: 'batch',
+		operation,
+		batchId: { __rl: true, mode: 'id', value: BATCH },
+		asFile: true,
+		streamBinaryField: 'data',
+		streamFileName: '',
+		...extra,
+	});
+	const REPORT = `${JSON.stringify({ tool: 'mriqc', summary: { files: 2 } }, null, 2)}\n`;
+
+	const runFile = async (parameters: IDataObject, continueOnFail = false) => await run(parameters, continueOnFail);
+
+	it('names the file after the RED\'s cli.stdout and types a .json name as application/json', async () => {
+		nock(BASE)
+			.get(`/batches/${BATCH}`).reply(200, batch('succeeded'))
+			.get(`/experiments/${EXP}`).reply(200, experiment({ stdout: 'qc_report.json', outputs: { report: { type: 'stdout' } } }))
+			.get(`/batches/${BATCH}/stdout`).reply(200, REPORT, { 'Content-Type': 'text/plain' });
+		const { items, fake } = await runFile(asFile('getStdout'));
+		expect(items).toHaveLength(1);
+		expect(items[0].json).toEqual({ batchId: BATCH, stream: 'stdout', available: true, fileName: 'qc_report.json', mimeType: 'application/json', fileSize: Buffer.byteLength(REPORT) });
+		expect(items[0].binary?.data).toMatchObject({ fileName: 'qc_report.json', mimeType: 'application/json' });
+		expect(fake.stored_binaries.map((b) => b.toString('utf8'))).toEqual([REPORT]);
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	it('falls back to <batchId>.stderr.txt (text/plain) when the RED names no stream file, into the chosen field', async () => {
+		nock(BASE)
+			.get(`/batches/${BATCH}`).reply(200, batch('failed'))
+			.get(`/experiments/${EXP}`).reply(200, experiment({}))
+			.get(`/batches/${BATCH}/stderr`).reply(200, 'mriqc: error: no input files\n', { 'Content-Type': 'text/plain' });
+		const { items, fake } = await runFile(asFile('getStderr', { streamBinaryField: 'log' }));
+		expect(items[0].json).toMatchObject({ stream: 'stderr', fileName: `${BATCH}.stderr.txt`, mimeType: 'text/plain', fileSize: 29 });
+		expect(Object.keys(items[0].binary ?? {})).toEqual(['log']);
+		expect(fake.stored_binaries[0].toString('utf8')).toBe('mriqc: error: no input files\n');
+	});
+
+	it('uses the given file name without reading the batch or the experiment; only a path\'s last part of cli.stdout is used', async () => {
+		nock(BASE).get(`/batches/${BATCH}/stdout`).reply(200, 'a,b\n1,2\n', { 'Content-Type': 'text/plain' });
+		const { items } = await runFile(asFile('getStdout', { streamFileName: ' metrics.csv ' }));
+		expect(items[0].json).toMatchObject({ fileName: 'metrics.csv', mimeType: 'text/plain', fileSize: 8 });
+		expect(nock.pendingMocks()).toEqual([]);
+
+		nock(BASE)
+			.get(`/batches/${BATCH}`).reply(200, batch('succeeded'))
+			.get(`/experiments/${EXP}`).reply(200, experiment({ stdout: 'reports/QC.JSON' }))
+			.get(`/batches/${BATCH}/stdout`).reply(200, '{}\n', { 'Content-Type': 'text/plain' });
+		const second = await runFile(asFile('getStdout'));
+		expect(second.items[0].json).toMatchObject({ fileName: 'QC.JSON', mimeType: 'application/json' });
+	});
+
+	it.each([
+		['failed', /batch failed before its process ran .*Failure reason: Batch failed\. Command "x" not in PATH\./, /fix the RED document/],
+		['succeeded', /succeeded, but its RED does not name cli\.stdout/, /Add "stdout: <file name>"/],
+		['cancelled', /it was cancelled/, /Submit the experiment again/],
+		['processing', /it is still processing/, /Wait for Completion/],
+	])('a stream the agency did not store is an error that says why (%s batch)', async (state, message, fix) => {
+		nock(BASE)
+			.get(`/batches/${BATCH}`).reply(200, batch(state))
+			.get(`/experiments/${EXP}`).reply(200, experiment({}))
+			.get(`/batches/${BATCH}/stdout`).reply(404, notStored('stdout'), { 'Content-Type': 'text/html' });
+		const error = await runFile(asFile('getStdout')).catch((e) => e);
+		expect(error.message).toMatch(new RegExp(`^CC-Agency stored no stdout for batch ${BATCH}: `));
+		expect(error.message).toMatch(message);
+		expect(error.description).toMatch(fix);
+		expect(error.context.itemIndex).toBe(0);
+	});
+
+	it('with a file name given, reads the batch only to explain a missing stream; Continue On Fail makes it an error item', async () => {
+		nock(BASE)
+			.get(`/batches/${BATCH}/stderr`).reply(404, notStored('stderr'), { 'Content-Type': 'text/html' })
+			.get(`/batches/${BATCH}`).reply(200, batch('failed'));
+		const { items } = await runFile(asFile('getStderr', { streamFileName: 'log.txt' }), true);
+		expect(items).toHaveLength(1);
+		expect(items[0]).toMatchObject({
+			json: { error: expect.stringMatching(new RegExp(`stored no stderr for batch ${BATCH}: the batch failed before its process ran`)), description: expect.stringMatching(/failure reason/) },
+			pairedItem: { item: 0 },
+		});
+		expect(items[0].binary).toBeUndefined();
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	it('an unknown batch is still "not found"', async () => {
+		nock(BASE).get(`/batches/${BATCH}`).reply(404, '<p>Could not find Object.</p>', { 'Content-Type': 'text/html' });
+		await expect(runFile(asFile('getStdout'))).rejects.toThrow(/could not find it: Could not find Object/);
+	});
+
+	it('without Output as File the text form is unchanged', async () => {
+		nock(BASE).get(`/batches/${BATCH}/stdout`).reply(200, 'hello\n', { 'Content-Type': 'text/plain' });
+		const { items } = await run({ resource: 'batch', operation: 'getStdout', batchId: { __rl: true, mode: 'id', value: BATCH }, asFile: false });
+		expect(items[0].json).toEqual({ batchId: BATCH, stream: 'stdout', available: true, text: 'hello\n' });
+		expect(items[0].binary).toBeUndefined();
+	});
+
+	it('offers the file parameters on both stream operations only, with descriptions an agent can act on', () => {
+		const properties = new CcAgency().description.properties.filter((p) => ['asFile', 'streamBinaryField', 'streamFileName'].includes(p.name));
+		expect(properties).toHaveLength(3);
+		for (const property of properties) {
+			expect(property.displayOptions?.show).toMatchObject({ resource: ['batch'], operation: ['getStdout', 'getStderr'] });
+			expect(String(property.description).length).toBeGreaterThan(20);
+		}
+	});
+});
+
 describe('Compute nodes and server', () => {
 	it('lists nodes with Limit applied locally, and gets the version', async () => {
 		nock(BASE).get('/nodes').reply(200, [{ nodeName: 'a' }, { nodeName: 'b' }]).get('/version').reply(200, { agencyVersion: '9.3.0' });

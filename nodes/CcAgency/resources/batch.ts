@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { FieldSpec, OperationContext, OperationSpec, ResourceSpec } from '../../shared/types';
 import { apiJson } from '../../shared/transport';
-import { finishedBatchItems, readBatchStream, waitForBatches } from '../batches';
+import { invalidParameter } from '../../shared/errors';
+import { finishedBatchItems, readBatchStream, readBatchStreamAsFile, waitForBatches } from '../batches';
 import type { StreamName, WaitSettings } from '../batches';
 import { ascendingFilter, ascendingQuery, batchLocator, stateOptions, usernameFilter, waitOptions } from '../fields';
 import { ccAgency } from '../platform';
@@ -54,16 +55,59 @@ function filtersField(withListOptions: boolean): FieldSpec {
 	};
 }
 
+/** Get Stdout / Get Stderr options for returning the stream as a file (same for both streams). */
+const streamFileFields: FieldSpec[] = [
+	{
+		property: {
+			displayName: 'Output as File',
+			name: 'asFile',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to return the stream as a file in a binary field (to upload it, register it or read it in later nodes) instead of as text in the JSON. The file is named after the RED\'s cli.stdout / cli.stderr; a stream the agency did not store is then an error.',
+		},
+	},
+	{
+		property: {
+			displayName: 'Output Binary Field',
+			name: 'streamBinaryField',
+			type: 'string',
+			default: 'data',
+			required: true,
+			description: 'Name of the binary field to put the file in',
+			displayOptions: { show: { asFile: [true] } },
+		},
+	},
+	{
+		property: {
+			displayName: 'File Name',
+			name: 'streamFileName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. qc_report.json',
+			description:
+				'Name of the file. Leave empty to use the name the RED gives the stream (cli.stdout or cli.stderr, e.g. report.txt), or the batch ID plus .stdout.txt / .stderr.txt when it names none. A name with a JSON extension gives a JSON file, any other a plain-text file.',
+			displayOptions: { show: { asFile: [true] } },
+		},
+	},
+];
+
 function streamOperation(stream: StreamName): OperationSpec {
+	const what = stream === 'stdout' ? 'standard output' : 'standard error';
 	return {
 		resource: 'batch',
 		operation: stream === 'stdout' ? 'getStdout' : 'getStderr',
 		name: stream === 'stdout' ? 'Get Stdout' : 'Get Stderr',
 		action: `Get the ${stream} of a batch`,
-		description: `Get the ${stream === 'stdout' ? 'standard output' : 'standard error'} text of a finished batch. Returns {batchId, stream, available, text}; "available" is false (not an error) when the agency stored none.`,
-		fields: [batchId],
+		description: `Get the ${what} of a finished batch. Returns {batchId, stream, available, text}; "available" is false (not an error) when the agency stored none. With Output as File: a binary file (named after the RED's cli.${stream}) and {batchId, stream, available, fileName, mimeType, fileSize}; a stream that was not stored is then an error.`,
+		fields: [batchId, ...streamFileFields],
 		execute: async ({ ctx, itemIndex, params }: OperationContext) => {
 			const id = String(params.batchId);
+			if (params.asFile === true) {
+				const field = String(params.streamBinaryField ?? '').trim();
+				if (!field) invalidParameter('Output Binary Field', 'no field name', 'Enter the name of the binary field to put the file in, for example "data".');
+				return [await readBatchStreamAsFile(ctx, id, stream, { field, fileName: String(params.streamFileName ?? '') }, itemIndex)];
+			}
 			const result = await readBatchStream(ctx, id, stream, itemIndex);
 			return [{ batchId: id, stream, ...result } as IDataObject];
 		},
