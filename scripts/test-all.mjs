@@ -1,13 +1,14 @@
 // npm test: every check, fastest first, then one summary line for people and for CI:
 //   tests: N passed, N failed, N skipped
 // Stages: lint (n8n's strict cloud rules), unit (jest + nock), emulator contract (node:test),
-// verification scanner (source and tarball), end to end in a real n8n (node:test), and the
-// n8n editor in a headless Chromium (node:test + playwright-core).
+// verification scanner (source and tarball), end to end in a real n8n 2.8.4 (node:test), the
+// n8n editor in a headless Chromium (node:test + playwright-core), and the end-to-end suite
+// again on the other n8n hosts of the compatibility matrix (compat).
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from './lib/paths.mjs';
-import { ensureN8n } from './lib/n8n-install.mjs';
+import { DEFAULT_N8N_VERSION, N8N_HOSTS, ensureN8n } from './lib/n8n-install.mjs';
 
 const reports = join(repoRoot, '.cache', 'test-reports');
 rmSync(reports, { recursive: true, force: true });
@@ -69,6 +70,21 @@ const stages = {
 		// The editor in Debian's Chromium (test/browser/); skipped, and said so, without it.
 		const note = existsSync('/usr/bin/chromium') ? '' : 'skipped: Chromium is missing (/usr/bin/chromium; apt-get install chromium)';
 		nodeTest('browser', 'test/browser/', {}, note);
+	},
+	compat() {
+		// The same end-to-end suite on the other n8n hosts of the matrix (README "Compatibility"):
+		// the newest n8n 1.x, and a newer 2.x on the Node it requires.
+		for (const host of N8N_HOSTS.filter((h) => h.version !== DEFAULT_N8N_VERSION)) {
+			const stage = `e2e@n8n-${host.version}`;
+			const nodeNote = host.node === 'system' ? `Node ${process.versions.node}` : `Node ${host.node}`;
+			try {
+				ensureN8n({ version: host.version });
+			} catch (error) {
+				record(stage, 0, 1, 0, `n8n ${host.version} could not be installed: ${error.message}`);
+				continue;
+			}
+			nodeTest(stage, 'test/e2e/', { E2E_REQUIRE_N8N: '1', E2E_N8N_VERSION: host.version }, nodeNote);
+		}
 	},
 };
 

@@ -235,6 +235,9 @@ export function sandboxBanner(sandbox, { resetCommand = 'npm start -- --reset' }
   Example workflows (open one, then press "Execute workflow"):
 ${workflowLines}
 
+  New here? Run "Demo scanner: send a mouse MRI exam to Agora" first, then "Scanner to
+  analysis": its trigger picks up the scanner's import and every step turns green.
+
   State (n8n's database, the emulators' data) is kept in ${stateDir}/ between runs.
   Press Ctrl-C to stop everything; \`${resetCommand}\` starts afresh.
 `;
