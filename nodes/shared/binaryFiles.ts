@@ -118,6 +118,16 @@ export async function storeStream(
 		for (const [, hash] of hashes) hash.update(chunk);
 	});
 	stream.pause();
+	// Storage in filesystem mode pipes the stream, which resumes it. n8n 1.x's in-memory mode
+	// (the default there) only listens for 'data', which leaves a paused stream paused: the
+	// download would wait forever. So the first 'data' listener storage adds resumes it (the
+	// flow starts on the next tick, after the listener is attached).
+	const resumeForStorage = (event: string | symbol) => {
+		if (event !== 'data') return;
+		stream.removeListener('newListener', resumeForStorage);
+		stream.resume();
+	};
+	stream.on('newListener', resumeForStorage);
 	const binary = await ctx.helpers.prepareBinaryData(stream, fileName, mimeType);
 	const digests = Object.fromEntries(hashes.map(([name, hash]) => [name, hash.digest('hex')]));
 	return { binary, bytes, digests };

@@ -321,7 +321,8 @@ export async function createN8nInstance({
 
 	async function executions(workflowId, { includeUnfinished = false, afterId = 0 } = {}) {
 		const rows = await query(
-			`SELECT e.id, e.workflowId, e.status, e.mode, e.finished, e.startedAt, e.stoppedAt, e.storedAt, d.data
+			// e.* rather than a column list: n8n 1.x has no storedAt column (it always stored in the DB).
+			`SELECT e.*, d.data AS data
 			   FROM execution_entity e LEFT JOIN execution_data d ON d.executionId = e.id
 			  WHERE e.workflowId = ? AND e.deletedAt IS NULL AND e.id > ?
 			  ORDER BY e.id ASC`,

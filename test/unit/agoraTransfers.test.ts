@@ -56,9 +56,10 @@ function parseMultipart(body: Buffer, contentType: string): { fields: Record<str
 	return { fields, file, fileName };
 }
 
-async function run(parameters: IDataObject | IDataObject[], options: { binary?: Record<string, Buffer>; credentials?: IDataObject; continueOnFail?: boolean; items?: number } = {}) {
+async function run(parameters: IDataObject | IDataObject[], options: { binary?: Record<string, Buffer>; credentials?: IDataObject; continueOnFail?: boolean; items?: number; storage?: 'iterate' | 'dataEvents' } = {}) {
 	const { ctx, fake } = executeContext({
 		parameters,
+		storage: options.storage,
 		credentials: (options.credentials ?? creds()) as never,
 		binary: options.binary,
 		continueOnFail: options.continueOnFail,
@@ -243,6 +244,16 @@ describe('Agora downloads', () => {
 			.get('/api/v1/datafile/19/download/').reply(200, Buffer.from('hello wor1d'));
 		const error = await run({ resource: 'datafile', operation: 'download', id: '19', outputField: 'file', options: {} }).catch((e) => e);
 		expect(error.message).toMatch(/Datafile 19 \("scan.dcm"\) arrived damaged/);
+	});
+
+	it('downloads also where storage only listens for data events (n8n 1.x in-memory mode)', async () => {
+		const content = Buffer.alloc(300_000, 7);
+		nock(BASE)
+			.get('/api/v2/datafile/19/').reply(200, { id: 19, original_filename: 'scan.dcm', size: content.length, sha1: sha1(content) })
+			.get('/api/v1/datafile/19/download/').reply(200, content);
+		const { items, fake } = await run({ resource: 'datafile', operation: 'download', id: '19', outputField: 'file', options: {} }, { storage: 'dataEvents' });
+		expect(items[0].json).toMatchObject({ sha1Verified: true, downloadedBytes: content.length });
+		expect(fake.stored_binaries[0].equals(content)).toBe(true);
 	});
 });
 

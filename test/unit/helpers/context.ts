@@ -44,6 +44,11 @@ export interface FakeOptions {
 	binary?: Record<string, Buffer>;
 	mode?: 'manual' | 'trigger';
 	staticData?: IDataObject;
+	/**
+	 * How binary storage reads a stream: by async iteration, or (as n8n 1.x's in-memory mode
+	 * does) with 'data' and 'end' listeners only, which never resume a paused stream.
+	 */
+	storage?: 'iterate' | 'dataEvents';
 }
 
 export interface Fake {
@@ -125,7 +130,14 @@ function makeHelpers(fake: Fake, options: FakeOptions) {
 		/** Reads the stream as n8n's storage does (async iteration) and keeps the bytes. */
 		async prepareBinaryData(stream: AsyncIterable<Buffer>, fileName?: string, mimeType?: string) {
 			const parts: Buffer[] = [];
-			for await (const part of stream) parts.push(Buffer.from(part));
+			if (options.storage === 'dataEvents') {
+				const events = stream as unknown as NodeJS.ReadableStream;
+				await new Promise<void>((resolve, reject) => {
+					events.on('data', (part: Buffer) => parts.push(Buffer.from(part)));
+					events.on('end', resolve);
+					events.on('error', reject);
+				});
+			} else for await (const part of stream) parts.push(Buffer.from(part));
 			const bytes = Buffer.concat(parts);
 			const id = `stored:${fake.stored_binaries.length}`;
 			fake.stored_binaries.push(bytes);
