@@ -288,8 +288,34 @@ export async function createN8nInstance({
 		});
 	}
 
+	/**
+	 * n8n's sqlite3 binding is built for the Node that runs n8n. When that is not this process's
+	 * Node (n8n 2.15 on Node 24), loading it here would crash this process, so the query runs in
+	 * a child process of that Node and sends the rows back as JSON.
+	 */
+	async function queryWithHostNode(sql, params) {
+		const script = `
+			const sqlite3 = require('sqlite3');
+			const { db, sql, params } = JSON.parse(process.env.HARNESS_QUERY);
+			const conn = new sqlite3.Database(db, sqlite3.OPEN_READONLY, (error) => { if (error) { console.error(error.message); process.exit(2); } });
+			conn.configure('busyTimeout', 10000);
+			conn.all(sql, params, (error, rows) => {
+				if (error) { console.error(error.message); process.exit(3); }
+				process.stdout.write(JSON.stringify(rows));
+				conn.close();
+			});`;
+		const r = await runCommand(nodeBinary, ['-e', script], {
+			cwd: n8nDir(version),
+			env: { ...process.env, HARNESS_QUERY: JSON.stringify({ db: dbPath, sql, params }) },
+			timeoutMs: 60000,
+		});
+		if (r.code !== 0) throw new Error(`query failed (exit ${r.code}): ${r.stderr.trim()}`);
+		return JSON.parse(r.stdout);
+	}
+
 	async function query(sql, params = []) {
 		if (!existsSync(dbPath)) return [];
+		if (nodeBinary !== process.execPath) return await queryWithHostNode(sql, params);
 		const db = await openDb();
 		try {
 			// n8n writes concurrently (WAL); wait for its locks rather than failing.
