@@ -5,6 +5,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { storeStream } from '../shared/binaryFiles';
+import type { Readable } from '../shared/binaryFiles';
 import { fetchAll } from '../shared/lists';
 import { apiJson, apiRequest } from '../shared/transport';
 import type { RequestContext } from '../shared/types';
@@ -89,7 +90,6 @@ export async function readBatchStream(
 	return { available: true, text: Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '') };
 }
 
-type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
 /** MIME type of a stream file: JSON reports as application/json, everything else as text. */
 export function streamMimeType(fileName: string): string {

@@ -7,12 +7,11 @@ import { sleep } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { networkErrorCode, operationError } from './errors';
 import { storeStream } from './binaryFiles';
-import type { StoredDownload } from './binaryFiles';
+import type { Readable, StoredDownload } from './binaryFiles';
 import { backoffMs, RETRYABLE_NETWORK_CODES, TRANSFER_RETRY_POLICY } from './retry';
 import { apiRequest } from './transport';
 import type { Platform } from './types';
 
-type Readable = Awaited<ReturnType<IExecuteFunctions['helpers']['getBinaryStream']>>;
 
 export interface DownloadOptions {
 	path: string;
