@@ -20,11 +20,11 @@ import { ensureN8n } from '../scripts/lib/n8n-install.mjs';
 import { buildAndPack } from '../scripts/lib/pack.mjs';
 import { chain } from '../test/e2e/workflows.mjs';
 import { startEmulatorProcess } from './lib/emulator-process.mjs';
+import { AGORA_ALICE_KEY as ALICE_KEY } from '../scripts/lib/emulator-credentials.mjs';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const CHUNK = 16 * MiB;
-const ALICE_KEY = 'a11ce000-5e1f-4c0d-9e57-000000000001';
 const AUTH = `Token ${ALICE_KEY}`;
 
 function writeRandomFile(path, size) {

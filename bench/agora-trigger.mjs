@@ -2,9 +2,9 @@
 // Target (issue 5): at most 2 requests and under 16 KB.
 import { startEmulatorProcess } from './lib/emulator-process.mjs';
 import { loadDist, pollContext } from './lib/poll-context.mjs';
+import { AGORA_ALICE_KEY as ALICE_KEY } from '../scripts/lib/emulator-credentials.mjs';
 
 const ITEMS = 100_000;
-const ALICE_KEY = 'a11ce000-5e1f-4c0d-9e57-000000000001';
 
 export async function agoraIdlePoll() {
 	const emulator = await startEmulatorProcess('agora', ['--seed', 'demo', '--step-ms', '50']);

@@ -1,8 +1,10 @@
 // The n8n credentials that point at the local emulators, as the sandbox, the example workflows
 // and the end-to-end tests use them (the examples refer to these credential ids).
 
+import { DEFAULT_USERS } from '../../emulators/agora/config.mjs';
+
 /** The Agora emulator's demo API key of alice (emulators/agora/README.md). */
-export const AGORA_ALICE_KEY = 'a11ce000-5e1f-4c0d-9e57-000000000001';
+export const AGORA_ALICE_KEY = DEFAULT_USERS.find((u) => u.username === 'alice').apiKey;
 
 /** @param {{ccAgency?: string, alyx?: string, agora?: string}} urls base URLs of the running emulators */
 export function emulatorCredentials(urls) {

@@ -10,12 +10,12 @@ import { getFreePort } from '../../scripts/lib/free-port.mjs';
 import { createN8nInstance } from '../../scripts/lib/n8n-instance.mjs';
 import { startAgoraEmulator } from '../../emulators/agora/server.mjs';
 import { PACKAGE, chain, items, loadExamples, our, outputOf } from './workflows.mjs';
+import { AGORA_ALICE_KEY as ALICE_KEY } from '../../scripts/lib/emulator-credentials.mjs';
 
 const haveN8n = existsSync(n8nBin());
 if (!haveN8n && process.env.E2E_REQUIRE_N8N) throw new Error('n8n is not installed: run `npm run test:e2e` (it installs n8n on first use)');
 const skip = haveN8n ? false : 'n8n is not installed (npm run test:e2e installs it)';
 
-const ALICE_KEY = 'a11ce000-5e1f-4c0d-9e57-000000000001';
 const READER_KEY = '4ead0000-5e1f-4c0d-9e57-000000000003';
 const cred = (id) => ({ agoraApi: { id, name: id } });
 const LOCAL = cred('agoraLocal');

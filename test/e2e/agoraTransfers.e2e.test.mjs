@@ -15,12 +15,12 @@ import { startAgoraEmulator } from '../../emulators/agora/server.mjs';
 import { startAgoraChild, superviseAgoraChild } from '../lib/agora-child.mjs';
 import { listZip, readEntry } from '../lib/zip-reader.mjs';
 import { chain, our, outputOf } from './workflows.mjs';
+import { AGORA_ALICE_KEY as ALICE_KEY } from '../../scripts/lib/emulator-credentials.mjs';
 
 const haveN8n = existsSync(n8nBin());
 if (!haveN8n && process.env.E2E_REQUIRE_N8N) throw new Error('n8n is not installed: run `npm run test:e2e` (it installs n8n on first use)');
 const skip = haveN8n ? false : 'n8n is not installed (npm run test:e2e installs it)';
 
-const ALICE_KEY = 'a11ce000-5e1f-4c0d-9e57-000000000001';
 const LOCAL = { agoraApi: { id: 'agoraLocal', name: 'Agora (local emulator)' } };
 const byId = (value) => ({ __rl: true, mode: 'id', value: String(value) });
 const CHILD = { agoraApi: { id: 'agoraChild', name: 'Agora (emulator process)' } };
