@@ -71,10 +71,12 @@ export class AgoraApi implements ICredentialType {
 			name: 'routeSet',
 			type: 'options',
 			options: [
+				{ name: 'Automatic', value: 'auto', description: 'The documented routes where the server has them, else the connectors\' routes (asks the server once)' },
 				{ name: 'Documented (API v2)', value: 'documented', description: 'The routes of the Agora manual' },
-				{ name: 'Connector-Compatible', value: 'connector', description: 'The routes GyroTools\' own connectors use (for servers without the documented ones)' },
+				{ name: 'Connector-Compatible', value: 'connector', description: 'The routes GyroTools\' own connectors use, which every Agora release serves' },
 			],
-			default: 'documented',
+			default: 'auto',
+			description: 'Which of Agora\'s two route sets the node calls; Automatic finds out',
 		},
 		ignoreSslField,
 		{
@@ -107,10 +109,20 @@ export class AgoraApi implements ICredentialType {
 		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: value } };
 	}
 
+	/**
+	 * The current user. With Automatic routes the test asks on the connectors' route, which every
+	 * Agora release serves (it is their own connection check), so a server without the documented
+	 * v2 routes passes; the node then detects the route set when it runs (routeDetection.ts).
+	 * With Documented routes the test asks on the documented route, so a server lacking them fails
+	 * here rather than in a workflow.
+	 * No `rules`: n8n (1.123 to 2.15) never applies responseCode rules to an HTTP error, because
+	 * ExecutionBaseError's `cause` class field discards the response the rules read; the editor
+	 * shows n8n's own words ("Authorization failed…", "…could not be found"), see the README.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/^(https?:\\/\\/[^/]+).*$/i, "$1")}}',
-			url: '={{$credentials.routeSet === "connector" ? "/api/v1/user/current/" : "/api/v2/user/me/"}}',
+			url: '={{$credentials.routeSet === "documented" ? "/api/v2/user/me/" : "/api/v1/user/current/"}}',
 			skipSslCertificateValidation: '={{$credentials.ignoreSslIssues}}',
 		},
 	};

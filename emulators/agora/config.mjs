@@ -91,6 +91,8 @@ export function buildConfig(options = {}) {
 		server: options.server ?? 'Agora',
 		version: options.version ?? '7.14.6',
 		apiKeySchemes: apiKeySchemes(options.apiKeySchemes ?? API_KEY_SCHEMES),
+		// false: a server without seed 000's documented-only routes (documented-routes.mjs).
+		documentedRoutes: options.documentedRoutes ?? true,
 		maxBodyBytes: options.maxBodyBytes ?? 256 * 1024 * 1024,
 		requestLogSize: positiveInt('requestLogSize', options.requestLogSize ?? 1000, {
 			max: 1_000_000,
@@ -107,7 +109,7 @@ function apiKeySchemes(value) {
 	return list;
 }
 
-const RUNTIME_KEYS = ['stepMs', 'pageSize', 'server', 'version', 'apiKeySchemes'];
+const RUNTIME_KEYS = ['stepMs', 'pageSize', 'server', 'version', 'apiKeySchemes', 'documentedRoutes'];
 
 /** Applies `POST /__emulator/config`; returns the names that changed. Unknown keys throw. */
 export function applyRuntimeConfig(config, changes) {
@@ -123,6 +125,10 @@ export function applyRuntimeConfig(config, changes) {
 	if ('pageSize' in changes)
 		next.pageSize = positiveInt('pageSize', changes.pageSize, { max: 100_000 });
 	if ('apiKeySchemes' in changes) next.apiKeySchemes = apiKeySchemes(changes.apiKeySchemes);
+	if ('documentedRoutes' in changes) {
+		if (typeof changes.documentedRoutes !== 'boolean') throw new Error('documentedRoutes must be true or false');
+		next.documentedRoutes = changes.documentedRoutes;
+	}
 	for (const key of ['server', 'version'])
 		if (key in changes) {
 			if (typeof changes[key] !== 'string') throw new Error(`${key} must be a string`);
@@ -140,6 +146,7 @@ export function publicConfig(config) {
 		server: config.server,
 		version: config.version,
 		apiKeySchemes: config.apiKeySchemes,
+		documentedRoutes: config.documentedRoutes,
 		seed: config.seed,
 		dataDir: config.dataDir,
 		users: config.users.map((u) => ({

@@ -36,6 +36,7 @@ import { Access } from './access.mjs';
 import { Auth } from './auth.mjs';
 import { BlobStore } from './blobs.mjs';
 import { buildConfig } from './config.mjs';
+import { isDocumentedOnly } from './documented-routes.mjs';
 import { createControlRouter } from './control-routes.mjs';
 import { DataModel } from './data-model.mjs';
 import { ImportPipeline } from './import-pipeline.mjs';
@@ -152,7 +153,8 @@ export async function startAgoraEmulator(options = {}) {
 		const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
 		const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
 		const path = normalizePath(rawPath);
-		const match = api.router.match(req.method, path);
+		const match =
+			config.documentedRoutes || !isDocumentedOnly(path) ? api.router.match(req.method, path) : null;
 		const routeKey = `${req.method} ${match ? (match.route?.pattern ?? match.pattern) : '(unmatched)'}`;
 		entry.route = routeKey;
 		meterResponse(res, (bytes) => {
@@ -331,6 +333,7 @@ const CLI_FLAGS = {
 	version: 'string',
 	users: 'json',
 	'api-key-schemes': 'string', // token,x-agora-api-key (default both)
+	'documented-routes': 'boolean', // --no-documented-routes: only the connectors' routes
 	// fault injection (the same as POST /__emulator/faults)
 	rate503: 'number',
 	'rate-reset': 'number',

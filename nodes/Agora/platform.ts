@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { drfErrorText } from '../shared/drf';
 import { limitOffsetPagination } from '../shared/pagination';
 import type { ApiRequest, ErrorExplanation, Platform } from '../shared/types';
+import { resolveRouteSet } from './routeDetection';
 
 /**
  * Documented v2 routes (the default) and the routes GyroTools' connectors use instead, for
@@ -47,7 +48,7 @@ function explain(status: number, text: string, request: ApiRequest): ErrorExplan
 	if (status === 404)
 		return {
 			message: `Agora could not find it: ${text} (${request.method} ${request.path})`,
-			description: 'Check the ID, or pick the object from the list. If every request fails this way, try "Connector-Compatible" routes in the credential.',
+			description: 'Check the ID, or pick the object from the list. If every request fails this way, set Routes to "Automatic" in the credential.',
 		};
 	return undefined;
 }
@@ -59,7 +60,8 @@ function origin(credentials: ICredentialDataDecryptedObject): string {
 	return (match ? match[1] : text).replace(/\/+$/, '');
 }
 
-export const agora: Platform = {
+/** Agora as the engine sees it, before the credential's route set is known. */
+const withoutDetection: Platform = {
 	displayName: 'Agora',
 	credentialType: 'agoraApi',
 	loginPath: '/api/v1/rest-auth/login/',
@@ -80,6 +82,12 @@ export const agora: Platform = {
 	// Agora lists are DRF limit/offset pages (the connectors send limit=…); some routes answer
 	// bare arrays, which the style reads as a single complete page.
 	pagination: limitOffsetPagination(1000),
+};
+
+export const agora: Platform = {
+	...withoutDetection,
+	// "Automatic" routes: ask the server once which set it serves (routeDetection.ts).
+	resolveCredentials: (ctx, credentials, itemIndex) => resolveRouteSet(ctx, withoutDetection, credentials, itemIndex),
 };
 
 /** Agora's v1 name for series is "serie" (content types, dataset fields); outputs say "series". */

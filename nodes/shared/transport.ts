@@ -47,10 +47,11 @@ function plainHeaders(headers: unknown): ApiResponse['headers'] {
 }
 
 export async function loadCredentials(ctx: RequestContext, platform: Platform, itemIndex?: number) {
-	return (await (ctx.getCredentials as (type: string, index?: number) => Promise<ICredentialDataDecryptedObject>)(
+	const credentials = (await (ctx.getCredentials as (type: string, index?: number) => Promise<ICredentialDataDecryptedObject>)(
 		platform.credentialType,
 		itemIndex,
 	)) as ICredentialDataDecryptedObject;
+	return platform.resolveCredentials ? await platform.resolveCredentials(ctx, credentials, itemIndex) : credentials;
 }
 
 export function redactorFor(platform: Platform, credentials: ICredentialDataDecryptedObject): Redactor {

@@ -68,6 +68,16 @@ export interface Platform {
 	credentialType: string;
 	/** Base URL of the API from the credential (no trailing slash). */
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/**
+	 * Completes the credential before any request uses it, e.g. Agora's "Automatic" route set
+	 * becomes the set the server was found to serve. Requests it sends itself must go through
+	 * `apiRequest` with a platform without this hook.
+	 */
+	resolveCredentials?(
+		ctx: RequestContext,
+		credentials: ICredentialDataDecryptedObject,
+		itemIndex?: number,
+	): Promise<ICredentialDataDecryptedObject>;
 	/** Rewrites a declared path for the credential's route set (e.g. Agora's connector routes). */
 	resolvePath?(path: string, credentials: ICredentialDataDecryptedObject): string;
 	/** Whether to accept self-signed TLS certificates. */

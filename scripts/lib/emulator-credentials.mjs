@@ -25,7 +25,7 @@ export function emulatorCredentials(urls) {
 			id: 'agoraLocal',
 			name: 'Agora (local emulator)',
 			type: 'agoraApi',
-			data: { baseUrl: urls.agora, authentication: 'apiKey', apiKey: AGORA_ALICE_KEY, headerStyle: 'token', routeSet: 'documented', ignoreSslIssues: false },
+			data: { baseUrl: urls.agora, authentication: 'apiKey', apiKey: AGORA_ALICE_KEY, headerStyle: 'token', routeSet: 'auto', ignoreSslIssues: false },
 		},
 	].filter(Boolean);
 }

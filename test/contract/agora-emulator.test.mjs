@@ -273,6 +273,30 @@ describe('seeds and options', () => {
 		}
 	});
 
+	test('documentedRoutes: false makes a server with only the connectors\' routes', async () => {
+		const agora = await startAgoraEmulator({ stepMs: 20, documentedRoutes: false });
+		try {
+			const status = async (path) => {
+				const response = await fetch(`${agora.url}${path}`, { headers: { authorization: apiKeyAuth('alice') } });
+				return [response.status, response.headers.get('content-type').split(';')[0]];
+			};
+			// Seed 000's documented-only routes are missing, as on a server without them.
+			for (const path of ['/api/v2/user/me/', '/api/v2/folder/1/items/', '/api/v2/exam/', '/api/v2/timelineitem/1/', '/api/v2/importsession/1/'])
+				assert.deepEqual(await status(path), [404, 'text/html'], path);
+			// The connectors' routes (v1 and their v2 ones) work.
+			for (const path of ['/api/v1/user/current/', '/api/v1/folder/1/items/', '/api/v1/exam/', '/api/v2/project/', '/api/v2/folder/1/', '/api/v1/version/'])
+				assert.equal((await status(path))[0], 200, path);
+			// Switched back at runtime.
+			const set = await fetch(`${agora.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ documentedRoutes: true }) });
+			assert.equal(set.status, 200);
+			assert.equal((await status('/api/v2/user/me/'))[0], 200);
+			const bad = await fetch(`${agora.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ documentedRoutes: 'no' }) });
+			assert.equal(bad.status, 400);
+		} finally {
+			await agora.close();
+		}
+	});
+
 	test('the demo ids of DEMO name the documented objects', async () => {
 		const agora = await startAgoraEmulator({ stepMs: 20 });
 		try {

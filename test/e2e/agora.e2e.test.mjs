@@ -25,6 +25,7 @@ const agora = (name, parameters, credentials = LOCAL, extra = {}) => our('agora'
 describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 	let emulator;
 	let strict; // a server that takes API keys only as X-Agora-Api-Key (the connectors' style)
+	let legacy; // a server without the documented v2 routes, only the connectors' ones
 	let n8n;
 	let userFolder;
 	const results = {};
@@ -32,6 +33,7 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 	before(async () => {
 		emulator = await startAgoraEmulator({ seed: 'demo', stepMs: 100 });
 		strict = await startAgoraEmulator({ seed: 'demo', stepMs: 100, apiKeySchemes: ['x-agora-api-key'] });
+		legacy = await startAgoraEmulator({ seed: 'demo', stepMs: 100, documentedRoutes: false });
 		const { tarball } = buildAndPack();
 		userFolder = mkdtempSync(join(tmpdir(), 'n8n-e2e-agora-'));
 		n8n = await createN8nInstance({ userFolder, port: await getFreePort() });
@@ -46,9 +48,19 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 			{ id: 'agoraNowhere', name: 'agoraNowhere', type: 'agoraApi', data: { ...data({}), baseUrl: 'http://127.0.0.1:9' } },
 			{ id: 'agoraStrictToken', name: 'agoraStrictToken', type: 'agoraApi', data: { ...data({}), baseUrl: strict.url } },
 			{ id: 'agoraStrictHeader', name: 'agoraStrictHeader', type: 'agoraApi', data: { ...data({ headerStyle: 'xAgoraApiKey' }), baseUrl: strict.url } },
+			{ id: 'agoraAutoLegacy', name: 'agoraAutoLegacy', type: 'agoraApi', data: { ...data({ routeSet: 'auto' }), baseUrl: legacy.url } },
+			{ id: 'agoraDocumentedLegacy', name: 'agoraDocumentedLegacy', type: 'agoraApi', data: { ...data({}), baseUrl: legacy.url } },
 		]);
+		const examples = loadExamples('agora-').filter((w) => !w.nodes.some((n) => n.type === `${PACKAGE}.agoraTrigger`));
+		const withCredential = (workflow, id, credential) => ({
+			...workflow,
+			id,
+			name: `${workflow.name} (${credential})`,
+			nodes: workflow.nodes.map((n) => (n.credentials?.agoraApi ? { ...n, credentials: cred(credential) } : n)),
+		});
+		const uploadExample = examples.find((w) => w.nodes.some((n) => n.name === 'ZIP of the QA Exam'));
 		const workflows = [
-			...loadExamples('agora-').filter((w) => !w.nodes.some((n) => n.type === `${PACKAGE}.agoraTrigger`)),
+			...examples,
 			chain('agora10Tree', 'folder tree by path', [agora('Make', { resource: 'folder', operation: 'getByPath', folder: byId(1), path: 'incoming/2026/run_01', create: true })]),
 			chain('agora11Copy', 'copy an exam', [agora('Copy', { resource: 'exam', operation: 'copy', exam: byId(2), project: byId(1), folder: byId(6), timeout: 120 })]),
 			chain('agora12Aql', 'AQL search', [agora('Query', { resource: 'search', operation: 'query', query: 'exam.name ~ "brain" AND exam.start_time.year = 2024' })]),
@@ -80,6 +92,14 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 			chain('agora34Datafile', 'datafile record', [agora('File', { resource: 'datafile', operation: 'get', id: '19' })]),
 			chain('agora35WrongHeaderStyle', 'wrong header style', [agora('Me', { resource: 'user', operation: 'getCurrent' }, cred('agoraStrictToken'))]),
 			chain('agora36RightHeaderStyle', 'the other header style', [agora('Me', { resource: 'user', operation: 'getCurrent' }, cred('agoraStrictHeader'))]),
+			// A server without the documented routes: Automatic finds the connectors' routes.
+			chain('agora37AutoLegacy', 'automatic routes on a server without the documented ones', [
+				agora('Me', { resource: 'user', operation: 'getCurrent' }, cred('agoraAutoLegacy')),
+				agora('Items', { resource: 'folder', operation: 'getItems', folder: byId(1) }, cred('agoraAutoLegacy'), { executeOnce: true }),
+				agora('Copy', { resource: 'exam', operation: 'copy', exam: byId(2), project: byId(1), folder: byId(6), timeout: 120 }, cred('agoraAutoLegacy'), { executeOnce: true }),
+			]),
+			withCredential(uploadExample, 'agora38AutoLegacyTransfers', 'agoraAutoLegacy'),
+			chain('agora39DocumentedLegacy', 'documented routes on a server without them', [agora('Me', { resource: 'user', operation: 'getCurrent' }, cred('agoraDocumentedLegacy'))]),
 		];
 		await n8n.importWorkflows(workflows);
 		Object.assign(results, await n8n.executeMany(workflows.map((w) => w.id)));
@@ -89,6 +109,7 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 		await n8n?.stop();
 		await emulator?.close();
 		await strict?.close();
+		await legacy?.close();
 		if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 	});
 
@@ -145,6 +166,26 @@ describe('Agora in a real n8n', { skip, timeout: 15 * 60 * 1000 }, () => {
 		assert.ok(outputOf(results.agora13Connector, 'Items').some((i) => i.contentType === 'series' && i.isLink));
 		ok(results.agora14Password);
 		assert.equal(outputOf(results.agora14Password, 'Me')[0].username, 'alice');
+	});
+
+	test('Automatic routes work on a server without the documented routes, transfers included', async () => {
+		const r = results.agora37AutoLegacy;
+		ok(r);
+		assert.equal(outputOf(r, 'Me')[0].username, 'alice');
+		assert.ok(outputOf(r, 'Items').some((i) => i.contentType === 'series' && i.isLink));
+		assert.equal(outputOf(r, 'Copy')[0].name, 'Wrist MRI');
+		const t = results.agora38AutoLegacyTransfers;
+		ok(t);
+		assert.equal(outputOf(t, 'Upload')[0].hashStatus, 'verified');
+		assert.equal(outputOf(t, 'Download Again')[0].sha1Verified, true);
+		assert.ok(outputOf(t, 'ZIP of the QA Exam')[0].size > 0);
+		// No request went to a missing route but the probe of the documented current user.
+		const { requests } = await (await fetch(`${legacy.url}/__emulator/requests?limit=100000`)).json();
+		const missed = requests.filter((e) => e.status === 404).map((e) => `${e.method} ${e.path}`);
+		assert.ok(missed.length > 0 && missed.every((m) => m === 'GET /api/v2/user/me/'), missed.join(', '));
+		// Documented routes on that server: the 404 says what to change.
+		assert.match(results.agora39DocumentedLegacy.error.message, /Agora could not find it/);
+		assert.match(results.agora39DocumentedLegacy.error.description, /set Routes to "Automatic"/);
 	});
 
 	test('bad input fails with a clear error that names the field', () => {

@@ -2,6 +2,7 @@ import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 import { Agora } from '../../nodes/Agora/Agora.node';
 import { executeContext } from './helpers/context';
+import { forgetDetectedRoutes } from '../../nodes/Agora/routeDetection';
 
 const BASE = 'http://agora.test';
 // A made-up key in the UUID format Agora issues.
@@ -48,6 +49,47 @@ describe('Agora authentication and routes', () => {
 		expect(error.message).toBe('Agora did not accept the credentials: Invalid token.');
 		expect(error.description).toMatch(/Header Style/);
 		expect(JSON.stringify(error)).not.toContain(TEST_KEY_VALUE);
+	});
+});
+
+describe('Agora Automatic routes (the credential default)', () => {
+	beforeEach(() => forgetDetectedRoutes());
+	const auto = () => creds({ routeSet: 'auto' });
+
+	it('uses the documented routes when the server answers the documented current user', async () => {
+		nock(BASE)
+			.get('/api/v2/user/me/').reply(200, { username: 'alice' })
+			.get('/api/v2/folder/44/items/').query(true).reply(200, { count: 1, next: null, previous: null, results: [{ id: 1, content_type: 'exam' }] });
+		const { items } = await run({ resource: 'folder', operation: 'getItems', folder: byId(44) }, auto());
+		expect(items).toHaveLength(1);
+		expect(nock.isDone()).toBe(true);
+	});
+
+	it("falls back to the connectors' routes when the documented ones are missing, and asks only once", async () => {
+		nock(BASE)
+			.get('/api/v2/user/me/').once().reply(404, '<h1>Not Found</h1>')
+			.get('/api/v1/folder/44/items/').times(2).query(true).reply(200, [{ id: 1, content_type: 'serie' }])
+			.get('/api/v1/user/current/').reply(200, { username: 'alice', institution: 'ETH' });
+		const { items } = await run(
+			[
+				{ resource: 'folder', operation: 'getItems', folder: byId(44) },
+				{ resource: 'folder', operation: 'getItems', folder: byId(44) },
+			],
+			auto(),
+		);
+		expect(items).toHaveLength(2);
+		expect((await run({ resource: 'user', operation: 'getCurrent' }, auto())).items[0].json.institution).toBe('ETH');
+		expect(nock.isDone()).toBe(true);
+	});
+
+	it('reports a rejected key as such (not as missing routes) and asks again next time', async () => {
+		nock(BASE).get('/api/v2/user/me/').reply(401, { detail: 'Invalid token.' });
+		const error = await run({ resource: 'project', operation: 'getMyAgora' }, auto()).catch((e) => e);
+		expect(error.message).toBe('Agora did not accept the credentials: Invalid token.');
+		nock(BASE)
+			.get('/api/v2/user/me/').reply(200, { username: 'alice' })
+			.get('/api/v2/project/myagora/').reply(200, { id: 1, is_myagora: true, root_folder: 10 });
+		expect((await run({ resource: 'project', operation: 'getMyAgora' }, auto())).items[0].json.root_folder).toBe(10);
 	});
 });
 
