@@ -11,10 +11,10 @@ import type { ICredentialDataDecryptedObject, JsonObject } from 'n8n-workflow';
 import { apiRequest } from '../shared/transport';
 import type { Platform, RequestContext } from '../shared/types';
 
-export type RouteSet = 'documented' | 'connector';
+type RouteSet = 'documented' | 'connector';
 
 /** The path whose presence decides, in the documented form that the node's operations declare. */
-export const PROBE_PATH = '/api/v2/user/me/';
+const PROBE_PATH = '/api/v2/user/me/';
 
 /** A server upgrade can add routes; ten minutes keeps the probe to one request per workflow run. */
 const KEEP_MS = 10 * 60 * 1000;

@@ -90,7 +90,6 @@ export async function readBatchStream(
 	return { available: true, text: Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '') };
 }
 
-
 /** MIME type of a stream file: JSON reports as application/json, everything else as text. */
 export function streamMimeType(fileName: string): string {
 	return /\.json$/i.test(fileName) ? 'application/json' : 'text/plain';

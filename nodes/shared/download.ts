@@ -12,7 +12,6 @@ import { backoffMs, RETRYABLE_NETWORK_CODES, TRANSFER_RETRY_POLICY } from './ret
 import { apiRequest } from './transport';
 import type { Platform } from './types';
 
-
 export interface DownloadOptions {
 	path: string;
 	/** File name to store; falls back to the server's Content-Disposition name, then `fallbackName`. */

@@ -6,9 +6,9 @@ import { createServer } from 'node:http';
 import { startCcAgencyEmulator } from '../../emulators/cc-agency/server.mjs';
 import { commandRed, echoRed } from '../../emulators/cc-agency/sample-reds.mjs';
 import { basicAuth, createClient, pollUntil } from '../../emulators/lib/contract-client.mjs';
+import { TERMINAL, submitRed, waitForBatchEnd } from '../../emulators/cc-agency/testing.mjs';
 
 const STEP_MS = 30;
-const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
 let agency;
 let alice;
@@ -22,16 +22,7 @@ after(async () => {
 	await agency?.close();
 });
 
-async function submitOne(red, query = '') {
-	const res = await alice.post(`/red${query}`, { json: red });
-	assert.equal(res.status, 200, res.text);
-	const batches = (await alice.get(`/batches?experimentId=${res.data.experimentId}&ascending=true`))
-		.data;
-	return {
-		experimentId: res.data.experimentId,
-		batchIds: batches.sort((a, b) => a.batchesListIndex - b.batchesListIndex).map((b) => b._id),
-	};
-}
+const submitOne = (red, query) => submitRed(alice, red, query);
 
 /** Polls a batch until `predicate`, recording every state and document seen. Bounded by timeoutMs. */
 async function watch(batchId, predicate = (b) => TERMINAL.includes(b.state), timeoutMs = 5000) {
@@ -229,28 +220,14 @@ describe('check 8: poll to failure', () => {
 			const client = createClient(gpuAgency.url, {
 				authorization: basicAuth('alice', 'alice-password'),
 			});
-			const experimentId = (await client.post('/red', { json: red })).data.experimentId;
-			const [summary] = (await client.get(`/batches?experimentId=${experimentId}`)).data;
-			const batch = await pollUntil(
-				async () => {
-					const b = (await client.get(`/batches/${summary._id}`)).data;
-					return TERMINAL.includes(b.state) ? b : false;
-				},
-				{ description: 'gpu batch' },
-			);
+			const { batchIds: [gpuBatchId] } = await submitRed(client, red);
+			const batch = await waitForBatchEnd(client, gpuBatchId);
 			assert.equal(batch.state, 'succeeded');
 			assert.equal(batch.node, 'gpu_node');
 			assert.deepEqual(batch.usedGPUs, ['GPU-0']);
 
-			const plain = (await client.post('/red', { json: echoRed() })).data.experimentId;
-			const [plainSummary] = (await client.get(`/batches?experimentId=${plain}`)).data;
-			const plainBatch = await pollUntil(
-				async () => {
-					const b = (await client.get(`/batches/${plainSummary._id}`)).data;
-					return TERMINAL.includes(b.state) ? b : false;
-				},
-				{ description: 'cpu batch' },
-			);
+			const { batchIds: [plainBatchId] } = await submitRed(client, echoRed());
+			const plainBatch = await waitForBatchEnd(client, plainBatchId);
 			assert.equal(plainBatch.node, 'cpu_node', 'nodes without GPUs are preferred');
 		} finally {
 			await gpuAgency.close();

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { startCcAgencyEmulator } from '../../emulators/cc-agency/server.mjs';
 import { mriqcMetrics } from '../../emulators/cc-agency/mriqc.mjs';
 import { mriqcRed } from '../../emulators/cc-agency/sample-reds.mjs';
-import { basicAuth, createClient, pollUntil } from '../../emulators/lib/contract-client.mjs';
+import { basicAuth, createClient } from '../../emulators/lib/contract-client.mjs';
+import { submitRed, waitForBatchEnd } from '../../emulators/cc-agency/testing.mjs';
 
 const STEP_MS = 30;
-const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
 let agency;
 let alice;
@@ -24,17 +24,8 @@ after(async () => {
 });
 
 async function runToEnd(red, query = '') {
-	const res = await alice.post(`/red${query}`, { json: red });
-	assert.equal(res.status, 200, res.text);
-	const [{ _id: batchId }] = (await alice.get(`/batches?experimentId=${res.data.experimentId}`)).data;
-	const batch = await pollUntil(
-		async () => {
-			const b = (await alice.get(`/batches/${batchId}`)).data;
-			return TERMINAL.includes(b.state) ? b : false;
-		},
-		{ timeoutMs: 5000, intervalMs: 5, description: `batch ${batchId}` },
-	);
-	return { experimentId: res.data.experimentId, batchId, batch };
+	const { experimentId, batchIds: [batchId] } = await submitRed(alice, red, query);
+	return { experimentId, batchId, batch: await waitForBatchEnd(alice, batchId) };
 }
 
 describe('mriqc: RED with a stdout output', () => {

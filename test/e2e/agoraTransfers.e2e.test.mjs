@@ -4,22 +4,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { n8nBin } from '../../scripts/lib/n8n-install.mjs';
 import { buildAndPack } from '../../scripts/lib/pack.mjs';
 import { getFreePort } from '../../scripts/lib/free-port.mjs';
 import { createN8nInstance } from '../../scripts/lib/n8n-instance.mjs';
 import { startAgoraEmulator } from '../../emulators/agora/server.mjs';
 import { startAgoraChild, superviseAgoraChild } from '../lib/agora-child.mjs';
 import { listZip, readEntry } from '../lib/zip-reader.mjs';
-import { chain, our, outputOf } from './workflows.mjs';
+import { chain, our, outputOf, skipWithoutN8n } from './workflows.mjs';
 import { AGORA_ALICE_KEY as ALICE_KEY } from '../../scripts/lib/emulator-credentials.mjs';
 
-const haveN8n = existsSync(n8nBin());
-if (!haveN8n && process.env.E2E_REQUIRE_N8N) throw new Error('n8n is not installed: run `npm run test:e2e` (it installs n8n on first use)');
-const skip = haveN8n ? false : 'n8n is not installed (npm run test:e2e installs it)';
+const skip = skipWithoutN8n();
 
 const LOCAL = { agoraApi: { id: 'agoraLocal', name: 'Agora (local emulator)' } };
 const byId = (value) => ({ __rl: true, mode: 'id', value: String(value) });

@@ -7,10 +7,9 @@
 // so the README's troubleshooting says what each means.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { n8nBin } from '../../scripts/lib/n8n-install.mjs';
 import { buildAndPack } from '../../scripts/lib/pack.mjs';
 import { getFreePort } from '../../scripts/lib/free-port.mjs';
 import { createN8nInstance } from '../../scripts/lib/n8n-instance.mjs';
@@ -18,10 +17,9 @@ import { emulatorCredentials } from '../../scripts/lib/emulator-credentials.mjs'
 import { startAgoraEmulator } from '../../emulators/agora/server.mjs';
 import { startAlyxEmulator } from '../../emulators/alyx/server.mjs';
 import { startCcAgencyEmulator } from '../../emulators/cc-agency/server.mjs';
+import { skipWithoutN8n } from './workflows.mjs';
 
-const haveN8n = existsSync(n8nBin());
-if (!haveN8n && process.env.E2E_REQUIRE_N8N) throw new Error('n8n is not installed: run `npm run test:e2e` (it installs n8n on first use)');
-const skip = haveN8n ? false : 'n8n is not installed (npm run test:e2e installs it)';
+const skip = skipWithoutN8n();
 
 const OWNER = { email: 'owner@lab.example', password: 'Credential-test-1', firstName: 'Lab', lastName: 'Owner' };
 

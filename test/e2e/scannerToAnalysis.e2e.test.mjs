@@ -6,10 +6,9 @@
 // Beside it, the nightly Alyx session report (a Schedule Trigger, here started by hand).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { n8nBin } from '../../scripts/lib/n8n-install.mjs';
 import { buildAndPack } from '../../scripts/lib/pack.mjs';
 import { getFreePort } from '../../scripts/lib/free-port.mjs';
 import { createN8nInstance, outputOf } from '../../scripts/lib/n8n-instance.mjs';
@@ -17,11 +16,9 @@ import { AGORA_ALICE_KEY, emulatorCredentials } from '../../scripts/lib/emulator
 import { startCcAgencyEmulator } from '../../emulators/cc-agency/server.mjs';
 import { startAlyxEmulator } from '../../emulators/alyx/server.mjs';
 import { startAgoraEmulator } from '../../emulators/agora/server.mjs';
-import { loadExamples } from './workflows.mjs';
+import { loadExamples, skipWithoutN8n } from './workflows.mjs';
 
-const haveN8n = existsSync(n8nBin());
-if (!haveN8n && process.env.E2E_REQUIRE_N8N) throw new Error('n8n is not installed: run `npm run test:e2e` (it installs n8n on first use)');
-const skip = haveN8n ? false : 'n8n is not installed (npm run test:e2e installs it)';
+const skip = skipWithoutN8n();
 
 const [template] = loadExamples('scanner-to-analysis');
 const [scanner] = loadExamples('demo-scanner-sends-an-exam');

@@ -1,7 +1,18 @@
 // Builders for the workflows the end-to-end tests import into a real n8n.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { n8nBin } from '../../scripts/lib/n8n-install.mjs';
 import { repoRoot } from '../../scripts/lib/paths.mjs';
+
+/**
+ * The `skip` value of an e2e suite: false when the selected n8n is installed, else why not.
+ * With E2E_REQUIRE_N8N set (as `npm run test:e2e` does) a missing n8n is an error instead.
+ */
+export function skipWithoutN8n() {
+	if (existsSync(n8nBin())) return false;
+	if (process.env.E2E_REQUIRE_N8N) throw new Error('n8n is not installed: run `npm run test:e2e` (it installs n8n on first use)');
+	return 'n8n is not installed (npm run test:e2e installs it)';
+}
 
 export const PACKAGE = 'n8n-nodes-research-data';
 
