@@ -15,7 +15,7 @@ export class ChunkReader {
 	}
 
 	/** Fills `target` completely unless the stream ends first; returns the bytes written. */
-	async fill(target: Buffer): Promise<number> {
+	async fill(target: Buffer, onPiece?: (piece: Buffer) => void): Promise<number> {
 		let written = 0;
 		while (written < target.length) {
 			if (this.pending.length === 0) {
@@ -31,6 +31,7 @@ export class ChunkReader {
 			}
 			const take = Math.min(this.pending.length, target.length - written);
 			this.pending.copy(target, written, 0, take);
+			onPiece?.(target.subarray(written, written + take));
 			this.pending = this.pending.subarray(take);
 			written += take;
 		}

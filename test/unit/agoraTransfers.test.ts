@@ -4,6 +4,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { Agora } from '../../nodes/Agora/Agora.node';
 import { flowIdentifier } from '../../nodes/Agora/actions/imports/chunkedUpload';
 import { deepMerge, generateTemplate } from '../../nodes/Agora/actions/imports/template';
+import { DOWNLOAD_READ_AHEAD } from '../../nodes/shared/binaryFiles';
 import { ChunkReader } from '../../nodes/shared/chunkReader';
 import { multipartWithFile } from '../../nodes/shared/multipart';
 import { executeContext } from './helpers/context';
@@ -217,6 +218,8 @@ describe('Agora downloads', () => {
 		expect(items[0].json).toMatchObject({ downloadId: 5, fileName: 'Brain MRI.zip', size: zip.length });
 		expect(items[0].binary!.data).toMatchObject({ fileName: 'Brain MRI.zip', mimeType: 'application/zip' });
 		expect(fake.stored_binaries[0].equals(zip)).toBe(true);
+		// The socket may run ahead of storage's writes (Node's default would pause it at 16 KiB).
+		expect(fake.stored_highWaterMarks[0]).toBe(DOWNLOAD_READ_AHEAD);
 	});
 
 	it('uses the connectors\' downloadfile route and fails when Agora reports an error', async () => {
@@ -279,6 +282,20 @@ describe('transfer building blocks', () => {
 		expect(await reader.fill(out[1])).toBe(4);
 		expect(await reader.fill(out[2])).toBe(2);
 		expect(out.map((b) => b.toString('latin1').replace(/\0/g, ''))).toEqual(['abcd', 'efgh', 'ij']);
+	});
+
+	it('the chunk reader hands every slice it copies to the caller, so a chunk can be hashed as it is read', async () => {
+		async function* pieces() {
+			yield Buffer.from('abc');
+			yield Buffer.from('defgh');
+			yield Buffer.from('ij');
+		}
+		const reader = new ChunkReader(pieces());
+		const seen: string[][] = [[], [], []];
+		const out = [Buffer.alloc(4), Buffer.alloc(4), Buffer.alloc(4)];
+		for (let i = 0; i < out.length; i++) await reader.fill(out[i], (piece) => seen[i].push(piece.toString('latin1')));
+		// A piece split between two chunks goes half to each; nothing is handed over twice.
+		expect(seen).toEqual([['abc', 'd'], ['efgh'], ['ij']]);
 	});
 
 	it('flow identifiers are stable per import, path and size, and look like UUID4s', () => {

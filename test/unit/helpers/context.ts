@@ -59,6 +59,8 @@ export interface Fake {
 	staticData: IDataObject;
 	/** Files stored through prepareBinaryData, in order. */
 	stored_binaries: Buffer[];
+	/** The high-water mark of each stream handed to prepareBinaryData (how far it may read ahead). */
+	stored_highWaterMarks: Array<number | undefined>;
 	streamsOpened: number;
 }
 
@@ -130,6 +132,7 @@ function makeHelpers(fake: Fake, options: FakeOptions) {
 		/** Reads the stream as n8n's storage does (async iteration) and keeps the bytes. */
 		async prepareBinaryData(stream: AsyncIterable<Buffer>, fileName?: string, mimeType?: string) {
 			const parts: Buffer[] = [];
+			fake.stored_highWaterMarks.push((stream as { readableHighWaterMark?: number }).readableHighWaterMark);
 			if (options.storage === 'dataEvents') {
 				const events = stream as unknown as NodeJS.ReadableStream;
 				await new Promise<void>((resolve, reject) => {
@@ -175,7 +178,7 @@ function common(fake: Fake, options: FakeOptions) {
 }
 
 export function executeContext(options: FakeOptions): { ctx: IExecuteFunctions; fake: Fake } {
-	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {}, stored_binaries: [], streamsOpened: 0 };
+	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {}, stored_binaries: [], stored_highWaterMarks: [], streamsOpened: 0 };
 	const items = options.items ?? (Array.isArray(options.parameters) ? options.parameters.map(() => ({ json: {} })) : [{ json: {} }]);
 	const paramsOf = (i: number) => (Array.isArray(options.parameters) ? options.parameters[i] : options.parameters);
 	const ctx = {
@@ -193,7 +196,7 @@ export function executeContext(options: FakeOptions): { ctx: IExecuteFunctions; 
 }
 
 export function pollContext(options: FakeOptions): { ctx: IPollFunctions; fake: Fake } {
-	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {}, stored_binaries: [], streamsOpened: 0 };
+	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {}, stored_binaries: [], stored_highWaterMarks: [], streamsOpened: 0 };
 	const params = options.parameters as IDataObject;
 	const ctx = {
 		...common(fake, options),

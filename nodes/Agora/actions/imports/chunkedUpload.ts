@@ -107,13 +107,18 @@ export async function sendFile(ctx: IExecuteFunctions, file: BinaryFile, path: s
 		// body laid out for it (the field's value has a fixed length: 64 hex digits).
 		if (settings.chunkHashes) fields.flowChunkHash = '0'.repeat(64);
 		const request = multipartWithFile(fields, { field: 'file', fileName: baseName, size: length, contentType: file.mimeType }, bodies[number % 2]);
-		const read = await reader.fill(request.file);
+		// Hashed piece by piece as the pieces arrive, so no hash holds the event loop for a whole
+		// chunk while the previous chunk is still going out on the socket.
+		const chunkSha256 = settings.chunkHashes ? createHash('sha256') : undefined;
+		const read = await reader.fill(request.file, (piece) => {
+			sha1.update(piece);
+			chunkSha256?.update(piece);
+		});
 		if (read !== length)
 			throw new Error(`"${path}" ended after ${reader.position} bytes although n8n recorded ${file.size}; the binary data changed or is damaged`);
-		sha1.update(request.file);
 		let chunkHash: string | undefined;
-		if (settings.chunkHashes) {
-			chunkHash = createHash('sha256').update(request.file).digest('hex');
+		if (chunkSha256) {
+			chunkHash = chunkSha256.digest('hex');
 			writeHashField(request.body, chunkHash);
 		}
 		return { number, request, chunkHash };
