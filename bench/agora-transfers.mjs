@@ -182,8 +182,8 @@ export async function agoraTransfers() {
 		const zipTiny = await run('bench3ZipTiny');
 		const ready = await readyDownload(emulator.url, [{ object_type: 'dataset', object_id: 10 }]);
 		const streamUrl = `${emulator.url}/api/v2/download/${ready.id}/stream/`;
-		const up = { node: [], curl: [], peak: 0 };
-		const down = { node: [], curl: [], peak: 0, size: 0 };
+		const up = { node: [], curl: [], peaks: [] };
+		const down = { node: [], curl: [], peaks: [], size: 0 };
 		for (let round = 0; round < ROUNDS; round++) {
 			settle();
 			up.curl.push(mibps(GiB, await curlUpload(emulator.url, chunksDir, GiB)));
@@ -192,7 +192,7 @@ export async function agoraTransfers() {
 			const uploaded = node(upBig.result, 'Upload');
 			if (uploaded.hashStatus !== 'verified') throw new Error('the 1 GiB upload was not verified');
 			up.node.push(uploaded.summary.throughputMiBps);
-			up.peak = Math.max(up.peak, upBig.peak);
+			up.peaks.push(upBig.peak);
 			settle();
 			down.curl.push(mibps(ready.total_size, curlDownload(streamUrl, join(work, 'curl.zip'))));
 			rmSync(join(work, 'curl.zip'));
@@ -201,19 +201,23 @@ export async function agoraTransfers() {
 			const zipOut = node(zipBig.result, 'Zip');
 			down.node.push(zipOut.throughputMiBps);
 			down.size = zipOut.size;
-			down.peak = Math.max(down.peak, zipBig.peak);
+			down.peaks.push(zipBig.peak);
 		}
 		settle();
 		const ceilingUp = await ceilingUpload(emulator.url, GiB / CHUNK);
 		const ceilingDown = await ceilingDownload(streamUrl);
 		const best = (list) => Math.max(...list);
+		const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 		const all = (list) => list.map((v) => v.toFixed(0)).join(', ');
 		const upNode = best(up.node);
 		const upCurl = best(up.curl);
 		const downNode = best(down.node);
 		const downCurl = best(down.curl);
+		up.peak = best(up.peaks);
+		down.peak = best(down.peaks);
 		const upGrowth = (up.peak - upTiny.peak) / MiB;
 		const downGrowth = (down.peak - zipTiny.peak) / MiB;
+		const growths = (peaks, tiny) => peaks.map((p) => ((p - tiny.peak) / MiB).toFixed(0)).join(', ');
 		const verdict = (ok) => (ok ? 'met' : '**NOT met**');
 		return `## Agora transfers: 1 GiB through a real n8n
 
@@ -224,12 +228,14 @@ Upload in ${CHUNK / MiB} MiB chunks (flow.js, SHA-256 per chunk, SHA-1 of the fi
 | upload 1 GiB | ${upNode.toFixed(0)} MiB/s (runs: ${all(up.node)}) | ${upCurl.toFixed(0)} MiB/s (runs: ${all(up.curl)}) | ${(upNode / upCurl).toFixed(2)} (target ≥ 0.90: ${verdict(upNode / upCurl >= 0.9)}) | ${mibps(GiB, ceilingUp).toFixed(0)} MiB/s |
 | ZIP download 1 GiB | ${downNode.toFixed(0)} MiB/s (runs: ${all(down.node)}) | ${downCurl.toFixed(0)} MiB/s (runs: ${all(down.curl)}) | ${(downNode / downCurl).toFixed(2)} (target ≥ 0.90: ${verdict(downNode / downCurl >= 0.9)}) | ${mibps(down.size, ceilingDown).toFixed(0)} MiB/s |
 
-| n8n process peak RSS | 1 KiB file | 1 GiB file | growth | target |
+| n8n process peak RSS | 1 KiB file | 1 GiB file (highest of ${ROUNDS} runs) | growth (each run) | target |
 |---|---|---|---|---|
-| upload | ${(upTiny.peak / MiB).toFixed(0)} MiB | ${(up.peak / MiB).toFixed(0)} MiB | ${upGrowth.toFixed(0)} MiB | ≤ chunk (${CHUNK / MiB} MiB) + 64 MiB: ${verdict(upGrowth <= CHUNK / MiB + 64)} |
-| ZIP download | ${(zipTiny.peak / MiB).toFixed(0)} MiB | ${(down.peak / MiB).toFixed(0)} MiB | ${downGrowth.toFixed(0)} MiB | ≤ 64 MiB: ${verdict(downGrowth <= 64)} |
+| upload | ${(upTiny.peak / MiB).toFixed(0)} MiB | ${(up.peak / MiB).toFixed(0)} MiB | ${upGrowth.toFixed(0)} MiB (${growths(up.peaks, upTiny)}) | ≤ chunk (${CHUNK / MiB} MiB) + 64 MiB: ${verdict(upGrowth <= CHUNK / MiB + 64)} |
+| ZIP download | ${(zipTiny.peak / MiB).toFixed(0)} MiB | ${(down.peak / MiB).toFixed(0)} MiB | ${downGrowth.toFixed(0)} MiB (${growths(down.peaks, zipTiny)}) | ≤ 64 MiB: ${verdict(downGrowth <= 64)} |
 
-Best of ${ROUNDS} interleaved runs per side, each after \`sync\` (single runs vary by a factor of two on this 2-core machine, for curl as for n8n). The node's figures are its own timing of the transfer (upload: first to last chunk; download: the stream into n8n's binary storage), from the output's \`summary\` / \`throughputMiBps\`. curl sends the same ${GiB / CHUNK} chunks as pre-split files over one keep-alive connection, with their SHA-256 from \`sha256sum\` in its timing (the requests carry it; the node computes it, and the file's SHA-1, as it reads), and writes the ZIP to disk as n8n does. The \"ceiling\" column is a plain Node client in the benchmark process sending a chunk held in memory (upload) or discarding the bytes (download): it shows the emulator is not what limits n8n (for uploads curl outruns that Node client too). RSS is sampled every 50 ms from \`/proc\`.
+Medians of the same runs: upload ${median(up.node).toFixed(0)} vs ${median(up.curl).toFixed(0)} MiB/s (${(median(up.node) / median(up.curl)).toFixed(2)}), ZIP download ${median(down.node).toFixed(0)} vs ${median(down.curl).toFixed(0)} MiB/s (${(median(down.node) / median(down.curl)).toFixed(2)}).
+
+Best of ${ROUNDS} interleaved runs per side, each after \`sync\` (single runs vary by a factor of two on this 2-core machine, for curl as for n8n). The node's figures are its own timing of the transfer (upload: first to last chunk; download: the stream into n8n's binary storage), from the output's \`summary\` / \`throughputMiBps\`. curl sends the same ${GiB / CHUNK} chunks as pre-split files over one keep-alive connection, with their SHA-256 from \`sha256sum\` in its timing (the requests carry it; the node computes it, and the file's SHA-1, as it reads), and writes the ZIP to disk as n8n does. The \"ceiling\" column is a plain Node client in the benchmark process sending a chunk held in memory (upload) or discarding the bytes (download): it shows the emulator is not what limits n8n (for uploads curl outruns that Node client too). RSS is sampled every 50 ms from \`/proc\`; the verdict takes the highest run. Growth varies between runs with when V8 collects the transfer's freed buffers (up to its 64 MiB external-memory step), not with the file size.
 `;
 	} finally {
 		await n8n?.stop();
