@@ -14,7 +14,10 @@ export class ChunkReader {
 		this.iterator = source[Symbol.asyncIterator]();
 	}
 
-	/** Fills `target` completely unless the stream ends first; returns the bytes written. */
+	/**
+	 * Fills `target` completely unless the stream ends first; returns the bytes written.
+	 * `onPiece` sees each slice of `target` as it is filled (to hash while reading).
+	 */
 	async fill(target: Buffer, onPiece?: (piece: Buffer) => void): Promise<number> {
 		let written = 0;
 		while (written < target.length) {
