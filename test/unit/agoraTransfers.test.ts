@@ -260,6 +260,13 @@ describe('Agora downloads', () => {
 	});
 });
 
+/** "abcdefghij" as a stream hands it out: in pieces that do not line up with any chunk. */
+async function* tenBytesInThreePieces() {
+	yield Buffer.from('abc');
+	yield Buffer.from('defgh');
+	yield Buffer.from('ij');
+}
+
 describe('transfer building blocks', () => {
 	it('multipart bodies leave a slot for the file bytes between the fields and the end', () => {
 		const body = multipartWithFile({ a: '1', b: 'x y' }, { field: 'file', fileName: 'scan "1".dcm', size: 5 });
@@ -271,12 +278,7 @@ describe('transfer building blocks', () => {
 	});
 
 	it('the chunk reader fills exact slices across the stream\'s own pieces', async () => {
-		async function* pieces() {
-			yield Buffer.from('abc');
-			yield Buffer.from('defgh');
-			yield Buffer.from('ij');
-		}
-		const reader = new ChunkReader(pieces());
+		const reader = new ChunkReader(tenBytesInThreePieces());
 		const out = [Buffer.alloc(4), Buffer.alloc(4), Buffer.alloc(4)];
 		expect(await reader.fill(out[0])).toBe(4);
 		expect(await reader.fill(out[1])).toBe(4);
@@ -285,12 +287,7 @@ describe('transfer building blocks', () => {
 	});
 
 	it('the chunk reader hands every slice it copies to the caller, so a chunk can be hashed as it is read', async () => {
-		async function* pieces() {
-			yield Buffer.from('abc');
-			yield Buffer.from('defgh');
-			yield Buffer.from('ij');
-		}
-		const reader = new ChunkReader(pieces());
+		const reader = new ChunkReader(tenBytesInThreePieces());
 		const seen: string[][] = [[], [], []];
 		const out = [Buffer.alloc(4), Buffer.alloc(4), Buffer.alloc(4)];
 		for (let i = 0; i < out.length; i++) await reader.fill(out[i], (piece) => seen[i].push(piece.toString('latin1')));
