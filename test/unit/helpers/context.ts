@@ -177,8 +177,12 @@ function common(fake: Fake, options: FakeOptions) {
 	};
 }
 
+function newFake(options: FakeOptions): Fake {
+	return { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {}, stored_binaries: [], stored_highWaterMarks: [], streamsOpened: 0 };
+}
+
 export function executeContext(options: FakeOptions): { ctx: IExecuteFunctions; fake: Fake } {
-	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {}, stored_binaries: [], stored_highWaterMarks: [], streamsOpened: 0 };
+	const fake = newFake(options);
 	const items = options.items ?? (Array.isArray(options.parameters) ? options.parameters.map(() => ({ json: {} })) : [{ json: {} }]);
 	const paramsOf = (i: number) => (Array.isArray(options.parameters) ? options.parameters[i] : options.parameters);
 	const ctx = {
@@ -196,7 +200,7 @@ export function executeContext(options: FakeOptions): { ctx: IExecuteFunctions; 
 }
 
 export function pollContext(options: FakeOptions): { ctx: IPollFunctions; fake: Fake } {
-	const fake: Fake = { logs: [], stored: { ...options.credentials }, requests: [], staticData: options.staticData ?? {}, stored_binaries: [], stored_highWaterMarks: [], streamsOpened: 0 };
+	const fake = newFake(options);
 	const params = options.parameters as IDataObject;
 	const ctx = {
 		...common(fake, options),
