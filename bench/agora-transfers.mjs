@@ -4,14 +4,20 @@
 //   curl sending the same chunks (pre-split files, their SHA-256 from sha256sum, one keep-alive
 //   connection) and against the
 //   emulator's own ceiling (one Node client re-sending a chunk held in memory);
-// - ZIP download of a 1 GiB dataset into n8n binary data, against curl writing it to disk and
-//   the ceiling (a Node client discarding the bytes).
+// - ZIP download of a 1 GiB dataset into n8n binary data, against curl writing it to disk, a
+//   plain Node client doing what n8n does without n8n (bench/lib/plain-download.mjs), and the
+//   ceiling (a Node client discarding the bytes).
+// Every 1 GiB file a run writes is removed after it, n8n's stored copies as curl's files: on
+// this VM a write into memory the guest has not touched before costs up to ten times the
+// kernel time of one into memory a removed file gave back (dd of 1 GiB: 1.9-2.9 s against
+// 0.22 s), so a side whose files stay would pay for it.
 // Throughput of the node is its own measurement of the transfer phase (the output's summary),
 // so n8n's start-up and the emulator's import work are not counted. Memory: the peak RSS of the
 // n8n process running the 1 GiB workflow minus the peak of the same workflow with a 1 KiB file.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +136,12 @@ function curlDownload(url, path) {
 	return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
+/** Seconds of the Node reference client (its own process, as n8n is) storing the ZIP to `path`. */
+function plainNodeDownload(url, path, readAhead) {
+	const out = execFileSync(process.execPath, [join(import.meta.dirname, 'lib', 'plain-download.mjs'), url, AUTH, path, String(readAhead)], { encoding: 'utf8' });
+	return JSON.parse(out.trim().split('\n').pop()).seconds;
+}
+
 async function ceilingDownload(url) {
 	const started = process.hrtime.bigint();
 	const response = await fetch(url, { headers: { Authorization: AUTH } });
@@ -159,6 +171,7 @@ export async function agoraTransfers() {
 		if (!big.id) throw new Error(`could not create the 1 GiB datafile: ${JSON.stringify(big)}`);
 
 		const { tarball } = buildAndPack();
+		const { DOWNLOAD_READ_AHEAD } = createRequire(import.meta.url)('../dist/nodes/shared/binaryFiles.js');
 		n8n = await createN8nInstance({ userFolder: join(work, 'n8n'), port: await getFreePort(), env: { N8N_RESTRICT_FILE_ACCESS_TO: files } });
 		n8n.installPackageTarball(tarball);
 		await n8n.importCredentials([{ id: 'agoraBench1', name: 'Agora (bench)', type: 'agoraApi', data: { baseUrl: emulator.url, authentication: 'apiKey', apiKey: ALICE_KEY, headerStyle: 'token', routeSet: 'documented', ignoreSslIssues: false } }]);
@@ -174,6 +187,10 @@ export async function agoraTransfers() {
 			return { result, peak };
 		};
 		const node = (r, name) => r.runData[name][0].data.main[0][0].json;
+		// n8n's copies of a run's files (filesystem mode: storage/ in 2.x, binaryData/ in 1.x).
+		const dropStoredFiles = (id) => {
+			for (const dir of ['storage', 'binaryData']) rmSync(join(work, 'n8n', '.n8n', dir, 'workflows', id), { recursive: true, force: true });
+		};
 
 		// Disk writeback and two shared cores make single runs noisy: every measurement runs ROUNDS
 		// times, curl and n8n interleaved, each after a `sync`; the best of each side counts.
@@ -184,12 +201,13 @@ export async function agoraTransfers() {
 		const ready = await readyDownload(emulator.url, [{ object_type: 'dataset', object_id: 10 }]);
 		const streamUrl = `${emulator.url}/api/v2/download/${ready.id}/stream/`;
 		const up = { node: [], curl: [], peaks: [] };
-		const down = { node: [], curl: [], peaks: [], size: 0 };
+		const down = { node: [], curl: [], plain: [], peaks: [], size: 0 };
 		for (let round = 0; round < ROUNDS; round++) {
 			settle();
 			up.curl.push(mibps(GiB, await curlUpload(emulator.url, chunksDir, GiB)));
 			settle();
 			const upBig = await run('bench2UpBig');
+			dropStoredFiles('bench2UpBig');
 			const uploaded = node(upBig.result, 'Upload');
 			if (uploaded.hashStatus !== 'verified') throw new Error('the 1 GiB upload was not verified');
 			up.node.push(uploaded.summary.throughputMiBps);
@@ -198,7 +216,11 @@ export async function agoraTransfers() {
 			down.curl.push(mibps(ready.total_size, curlDownload(streamUrl, join(work, 'curl.zip'))));
 			rmSync(join(work, 'curl.zip'));
 			settle();
+			down.plain.push(mibps(ready.total_size, plainNodeDownload(streamUrl, join(work, 'plain.zip'), DOWNLOAD_READ_AHEAD)));
+			rmSync(join(work, 'plain.zip'));
+			settle();
 			const zipBig = await run('bench4ZipBig');
+			dropStoredFiles('bench4ZipBig');
 			const zipOut = node(zipBig.result, 'Zip');
 			down.node.push(zipOut.throughputMiBps);
 			down.size = zipOut.size;
@@ -214,6 +236,7 @@ export async function agoraTransfers() {
 		const upCurl = best(up.curl);
 		const downNode = best(down.node);
 		const downCurl = best(down.curl);
+		const downPlain = best(down.plain);
 		const upPeak = best(up.peaks);
 		const downPeak = best(down.peaks);
 		const upGrowth = (upPeak - upTiny.peak) / MiB;
@@ -234,9 +257,11 @@ Upload in ${CHUNK / MiB} MiB chunks (flow.js, SHA-256 per chunk, SHA-1 of the fi
 | upload | ${(upTiny.peak / MiB).toFixed(0)} MiB | ${(upPeak / MiB).toFixed(0)} MiB | ${upGrowth.toFixed(0)} MiB (${growths(up.peaks, upTiny)}) | ≤ chunk (${CHUNK / MiB} MiB) + 64 MiB: ${verdict(upGrowth <= CHUNK / MiB + 64)} |
 | ZIP download | ${(zipTiny.peak / MiB).toFixed(0)} MiB | ${(downPeak / MiB).toFixed(0)} MiB | ${downGrowth.toFixed(0)} MiB (${growths(down.peaks, zipTiny)}) | ≤ 64 MiB: ${verdict(downGrowth <= 64)} |
 
-Medians of the same runs: upload ${median(up.node).toFixed(0)} vs ${median(up.curl).toFixed(0)} MiB/s (${(median(up.node) / median(up.curl)).toFixed(2)}), ZIP download ${median(down.node).toFixed(0)} vs ${median(down.curl).toFixed(0)} MiB/s (${(median(down.node) / median(down.curl)).toFixed(2)}).
+ZIP download, the same runs against a plain Node client doing what n8n does without n8n (\`http.get\`, the node's ${DOWNLOAD_READ_AHEAD / MiB} MiB read-ahead, \`fs.promises.writeFile\` of the response as n8n's storage writes it; \`bench/lib/plain-download.mjs\`, its own process): ${downPlain.toFixed(0)} MiB/s (runs: ${all(down.plain)}), so Node itself reaches ${(downPlain / downCurl).toFixed(2)} of curl here and the node in n8n ${(downNode / downPlain).toFixed(2)} of Node.
 
-Best of ${ROUNDS} interleaved runs per side, each after \`sync\` (single runs vary by a factor of two on this 2-core machine, for curl as for n8n). The node's figures are its own timing of the transfer (upload: first to last chunk; download: the stream into n8n's binary storage), from the output's \`summary\` / \`throughputMiBps\`. curl sends the same ${GiB / CHUNK} chunks as pre-split files over one keep-alive connection, with their SHA-256 from \`sha256sum\` in its timing (the requests carry it; the node computes it, and the file's SHA-1, as it reads), and writes the ZIP to disk as n8n does. The \"ceiling\" column is a plain Node client in the benchmark process sending a chunk held in memory (upload) or discarding the bytes (download): it shows the emulator is not what limits n8n (for uploads curl outruns that Node client too). RSS is sampled every 50 ms from \`/proc\`; the verdict takes the highest run. Growth varies between runs with when V8 collects the transfer's freed buffers (up to its 64 MiB external-memory step), not with the file size.
+Medians of the same runs: upload ${median(up.node).toFixed(0)} vs ${median(up.curl).toFixed(0)} MiB/s (${(median(up.node) / median(up.curl)).toFixed(2)}), ZIP download ${median(down.node).toFixed(0)} vs ${median(down.curl).toFixed(0)} MiB/s (${(median(down.node) / median(down.curl)).toFixed(2)}; plain Node ${median(down.plain).toFixed(0)}).
+
+Best of ${ROUNDS} interleaved runs per side, each after \`sync\` (single runs vary by a factor of two on this 2-core machine, for curl as for n8n). The node's figures are its own timing of the transfer (upload: first to last chunk; download: the stream into n8n's binary storage), from the output's \`summary\` / \`throughputMiBps\`. curl sends the same ${GiB / CHUNK} chunks as pre-split files over one keep-alive connection, with their SHA-256 from \`sha256sum\` in its timing (the requests carry it; the node computes it, and the file's SHA-1, as it reads), and writes the ZIP to disk as n8n does. Every 1 GiB file a run writes is removed after the run (n8n's stored copies as curl's and the Node client's files), so no side writes into memory the VM has not handed out before (measured here with dd: 1 GiB in 0.22 s into memory a removed file gave back, 1.9–2.9 s into fresh memory). The \"ceiling\" column is a plain Node client in the benchmark process sending a chunk held in memory (upload) or discarding the bytes (download): it shows the emulator is not what limits n8n (for uploads curl outruns that Node client too). RSS is sampled every 50 ms from \`/proc\`; the verdict takes the highest run. Growth varies between runs with when V8 collects the transfer's freed buffers (up to its 64 MiB external-memory step), not with the file size.
 `;
 	} finally {
 		await n8n?.stop();
