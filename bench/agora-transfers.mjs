@@ -136,10 +136,15 @@ function curlDownload(url, path) {
 	return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-/** Seconds of the Node reference client (its own process, as n8n is) storing the ZIP to `path`. */
-function plainNodeDownload(url, path, readAhead) {
+/**
+ * Seconds of the Node reference client (its own process, as n8n is) storing the ZIP to `path`;
+ * a short download would look fast, so it must have received all `size` bytes.
+ */
+function plainNodeDownload(url, path, readAhead, size) {
 	const out = execFileSync(process.execPath, [join(import.meta.dirname, 'lib', 'plain-download.mjs'), url, AUTH, path, String(readAhead)], { encoding: 'utf8' });
-	return JSON.parse(out.trim().split('\n').pop()).seconds;
+	const { seconds, bytes } = JSON.parse(out.trim().split('\n').pop());
+	if (bytes !== size) throw new Error(`the Node reference client received ${bytes} of ${size} bytes`);
+	return seconds;
 }
 
 async function ceilingDownload(url) {
@@ -216,7 +221,7 @@ export async function agoraTransfers() {
 			down.curl.push(mibps(ready.total_size, curlDownload(streamUrl, join(work, 'curl.zip'))));
 			rmSync(join(work, 'curl.zip'));
 			settle();
-			down.plain.push(mibps(ready.total_size, plainNodeDownload(streamUrl, join(work, 'plain.zip'), DOWNLOAD_READ_AHEAD)));
+			down.plain.push(mibps(ready.total_size, plainNodeDownload(streamUrl, join(work, 'plain.zip'), DOWNLOAD_READ_AHEAD, ready.total_size)));
 			rmSync(join(work, 'plain.zip'));
 			settle();
 			const zipBig = await run('bench4ZipBig');
